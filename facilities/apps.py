@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FacilitiesConfig(AppConfig):
+    name = "facilities"
+    verbose_name = "ふくしマップ"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""ふくしマップ: the welfare-service directory (page types arrive with the facility search)."""

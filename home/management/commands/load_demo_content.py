@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from home import demo
+
+
+class Command(BaseCommand):
+    help = "デモ用のページとお知らせを作成します(既にあるものは変更しません)。"
+
+    def handle(self, *args, **options):
+        created = demo.load()
+        if created:
+            self.stdout.write(f"デモコンテンツを作成しました: {len(created)}件")
+            for title in created:
+                self.stdout.write(f"  - {title}")
+        else:
+            self.stdout.write("デモコンテンツは作成済みです。変更はありません。")

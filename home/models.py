@@ -1,0 +1,224 @@
+"""Home page, general pages, site-wide settings and the Japanese search index."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
+
+
+def paginate(request, items, per_page):
+    """A page of ``items`` for ``?page=``; bad or out-of-range numbers give page 1 or the last."""
+    paginator = Paginator(items, per_page)
+    number = request.GET.get("page", 1)
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+def page_tree(pages):
+    """Nest a queryset of pages by their tree paths: [{"page": p, "children": [...]}, ...]."""
+    nodes, roots = {}, []
+    for page in pages.only("title", "url_path", "path", "depth").order_by("path"):
+        node = {"page": page, "children": []}
+        nodes[page.path] = node
+        parent = nodes.get(page.path[: -Page.steplen])
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+class BasePage(Page):
+    """What every public page shares: a summary used as the meta description."""
+
+    summary = models.TextField(
+        "概要",
+        blank=True,
+        max_length=300,
+        help_text="一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。",
+    )
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    promote_panels = [FieldPanel("summary")] + Page.promote_panels
+
+    is_creatable = False
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self):
+        return self.search_description or self.summary
+
+
+class HomePage(BasePage):
+    """The site's front page: lead text, latest news and quick links."""
+
+    lead = RichTextField(
+        "リード文",
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text="トップページの最初に表示する、協議会を紹介する短い文章です。",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("lead"),
+        InlinePanel("quick_links", label="よく見られているページ", heading="クイックリンク"),
+    ]
+    search_fields = BasePage.search_fields + [index.SearchField("lead")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.StandardPage", "council.NewsIndexPage"]
+    max_count = 1
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "トップページ"
+
+    def get_context(self, request, *args, **kwargs):
+        from council.models import NewsPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_news"] = (
+            NewsPage.objects.live().public().defer_streamfields().order_by("-date", "-pk")[:5]
+        )
+        context["quick_links"] = self.quick_links.select_related("link_page")
+        return context
+
+
+class HomeQuickLink(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="quick_links")
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="リンク先ページ",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    label = models.CharField(
+        "表示名", max_length=60, blank=True, help_text="空欄のときはページのタイトルを表示します。"
+    )
+    description = models.CharField("説明", max_length=120, blank=True)
+
+    panels = [PageChooserPanel("link_page"), FieldPanel("label"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "クイックリンク"
+
+    @property
+    def text(self):
+        return self.label or self.link_page.title
+
+
+class StandardPage(BasePage):
+    """A general page: 協議会について, アクセシビリティ方針, サイトマップ and the like."""
+
+    intro = models.TextField("はじめに", blank=True, help_text="本文の前に表示する短い文章です。")
+    body = StreamField(StandardStreamBlock(), verbose_name="本文", blank=True)
+    LISTING_CHOICES = [
+        ("", "表示しない"),
+        ("children", "このページの下の階層のページ"),
+        ("site", "サイト全体のページ(サイトマップ)"),
+    ]
+    page_listing = models.CharField(
+        "ページ一覧",
+        max_length=10,
+        choices=LISTING_CHOICES,
+        blank=True,
+        default="",
+        help_text="本文の後にページの一覧を表示します。サイトマップのページでは「サイト全体」を選びます。",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("page_listing"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "一般ページ"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.page_listing == "children":
+            context["page_tree"] = page_tree(self.get_children().live().public())
+        elif self.page_listing == "site":
+            root = self.get_site().root_page
+            context["page_tree"] = page_tree(
+                Page.objects.descendant_of(root, inclusive=True).live().public()
+            )
+        return context
+
+
+@register_setting(icon="mail")
+class SecretariatContact(BaseSiteSetting):
+    """The secretariat's contact details, shown in every page's footer."""
+
+    name = models.CharField("事務局名", max_length=120, default="児玉郡市自立支援協議会 事務局")
+    postal_code = models.CharField("郵便番号", max_length=8, blank=True, help_text="例: 367-0000")
+    address = models.CharField("住所", max_length=200, blank=True)
+    phone = models.CharField("電話番号", max_length=20, blank=True, help_text="例: 0495-00-0000")
+    fax = models.CharField(
+        "FAX番号", max_length=20, blank=True, help_text="耳や言葉の不自由な方の連絡手段として必ず載せます。"
+    )
+    email = models.EmailField("メールアドレス", blank=True)
+    office_hours = models.CharField(
+        "受付時間", max_length=120, blank=True, help_text="例: 平日 午前8時30分〜午後5時15分"
+    )
+    note = models.CharField("補足", max_length=200, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [FieldPanel("postal_code"), FieldPanel("address")], heading="所在地"
+        ),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("fax"), FieldPanel("email")], heading="連絡先"
+        ),
+        FieldPanel("office_hours"),
+        FieldPanel("note"),
+    ]
+
+    class Meta:
+        verbose_name = "事務局の連絡先"
+
+    @property
+    def phone_uri(self):
+        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+
+class SearchEntry(models.Model):
+    """One live page in the Japanese search index (see ``home.search``)."""
+
+    page = models.OneToOneField(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="ja_search_entry",
+        verbose_name="ページ",
+    )
+    title = models.TextField("タイトル")
+    title_key = models.TextField("タイトル(照合用)")
+    text = models.TextField("本文")
+    text_key = models.TextField("本文(照合用)")
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "検索索引"
+        verbose_name_plural = "検索索引"
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,73 @@
+"""Template filters for Japanese dates.
+
+    {{ meeting.date|wareki }}            → 令和5年7月3日(月)
+    {{ meeting.date|wareki_plain }}      → 令和5年7月3日
+    {{ meeting.date|nendo }}             → 令和5年度
+    {{ 2023|nendo_label }}               → 令和5年度
+    {% time_tag meeting.date %}          → <time datetime="2023-07-03">令和5年7月3日(月)</time>
+"""
+
+import datetime as dt
+
+from django import template
+from django.utils.html import format_html
+
+from home import dates
+
+register = template.Library()
+
+
+def _safe(func, value, *args):
+    if value in (None, ""):
+        return ""
+    try:
+        return func(value, *args)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def wareki(value):
+    return _safe(dates.wareki, value)
+
+
+@register.filter
+def wareki_plain(value):
+    return _safe(dates.wareki, value, False)
+
+
+@register.filter
+def wareki_month(value):
+    return _safe(dates.wareki_month, value)
+
+
+@register.filter
+def nendo(value):
+    return _safe(dates.fiscal_year_label_for, value)
+
+
+@register.filter
+def nendo_label(value):
+    try:
+        return dates.fiscal_year_label(int(value))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def iso_date(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return ""
+
+
+@register.simple_tag
+def time_tag(value, weekday=True):
+    """A <time> element with the ISO date for machines and 令和 for people."""
+    if not isinstance(value, dt.date):
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>', iso_date(value), dates.wareki(value, weekday)
+    )

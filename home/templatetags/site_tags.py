@@ -1,0 +1,47 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with ``changes`` applied: ``?nendo=2023&page=2``.
+
+    Repeated values of a parameter are kept once, so a link never grows with
+    a bloated query string.
+    """
+    params = context["request"].GET.copy()
+    for name in list(params.keys()):
+        params.setlist(name, list(dict.fromkeys(params.getlist(name))))
+    for name, value in changes.items():
+        if value is None or value == "":
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def filesize_ja(num_bytes):
+    """312KB, 1.2MB: file sizes as Japanese public sites print them."""
+    try:
+        size = int(num_bytes)
+    except (TypeError, ValueError):
+        return ""
+    if size < 1024:
+        return f"{size}B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)}KB"
+    return f"{size / (1024 * 1024):.1f}MB"
+
+
+@register.simple_tag
+def document_meta(document):
+    """「PDF・312KB」 for a Wagtail document."""
+    if document is None:
+        return ""
+    ext = (document.file_extension or "").upper() or "ファイル"
+    size = filesize_ja(document.get_file_size()) if document.file else ""
+    return format_html("{}", f"{ext}・{size}" if size else ext)

@@ -1,0 +1,61 @@
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+from . import search
+from .models import paginate
+
+RESULTS_PER_PAGE = 10
+
+
+@require_GET
+def search_view(request):
+    """サイト内検索: substring search over every live, public page (see ``home.search``)."""
+    raw = request.GET.get("q", "")
+    query = search.parse_query(raw)
+    context = {"query": query, "query_text": query.raw, "results": None}
+    if raw and query.is_empty:
+        context["message"] = "検索できる文字が含まれていません。別の言葉で検索してください。"
+    if not query.is_empty:
+        entries = search.search_entries(query)
+        results_page = paginate(request, entries, RESULTS_PER_PAGE)
+        pages = Page.objects.filter(pk__in=[e.page_id for e in results_page]).specific()
+        by_id = {p.pk: p for p in pages}
+        context["results"] = [
+            {
+                "page": by_id[e.page_id],
+                "title": search.highlight(e.title, query.terms),
+                "excerpt": search.excerpt(e.text, query.terms),
+            }
+            for e in results_page
+            if e.page_id in by_id
+        ]
+        context["results_page"] = results_page
+        context["result_count"] = results_page.paginator.count
+    return render(request, "home/search.html", context)
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def server_error(request):
+    """A 500 page that needs neither the database nor context processors."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,19 +1,36 @@
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
+
+FOOTER_SLUGS = ("sitemap", "accessibility")
 
 
 def site_navigation(request):
-    """Top-level navigation: the live, public pages under the home page marked 'show in menus'."""
+    """The home page's live, public children, fetched once per request.
 
-    def items():
+    ``nav_items``: the home page and its children marked 'show in menus';
+    ``footer_pages``: the sitemap and accessibility pages by slug.
+    """
+
+    def children():
         site = Site.find_for_request(request)
         if site is None:
-            return []
+            return None, []
         root = site.root_page
-        children = root.get_children().live().public().in_menu().only(
-            "title", "url_path", "path", "depth"
+        pages = list(
+            root.get_children().live().public().only(
+                "title", "url_path", "path", "depth", "slug", "show_in_menus"
+            )
         )
-        return [root, *children]
+        return root, pages
 
-    from django.utils.functional import SimpleLazyObject
+    data = SimpleLazyObject(lambda: children())
 
-    return {"nav_items": SimpleLazyObject(items)}
+    def nav_items():
+        root, pages = data
+        return [root, *(p for p in pages if p.show_in_menus)] if root else []
+
+    def footer_pages():
+        _, pages = data
+        return {p.slug: p for p in pages if p.slug in FOOTER_SLUGS}
+
+    return {"nav_items": SimpleLazyObject(nav_items), "footer_pages": SimpleLazyObject(footer_pages)}

@@ -1,0 +1,89 @@
+"""Factories for the site's page types and data. Pages are published through a
+revision, as an editor would, so publishing signals (search index) fire."""
+
+import datetime as dt
+
+import factory
+import wagtail_factories
+from wagtail.models import Page, Site
+
+from council.models import NewsIndexPage, NewsPage
+from home.models import HomePage, StandardPage
+
+
+class PublishedPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        page = super()._create(model_class, *args, **kwargs)
+        page.save_revision().publish()
+        page.refresh_from_db()
+        return page
+
+
+class HomePageFactory(PublishedPageFactory):
+    title = "児玉郡市自立支援協議会"
+    slug = "home"
+
+    class Meta:
+        model = HomePage
+
+
+class StandardPageFactory(PublishedPageFactory):
+    title = factory.Sequence(lambda n: f"一般ページ{n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    intro = ""
+    body = "[]"
+
+    class Meta:
+        model = StandardPage
+
+
+class NewsIndexPageFactory(PublishedPageFactory):
+    title = "お知らせ"
+    slug = "news"
+
+    class Meta:
+        model = NewsIndexPage
+
+
+class NewsPageFactory(PublishedPageFactory):
+    title = factory.Sequence(lambda n: f"お知らせ{n}")
+    slug = factory.Sequence(lambda n: f"news-{n}")
+    date = dt.date(2024, 4, 1)
+    body = "[]"
+
+    class Meta:
+        model = NewsPage
+
+
+def make_site_home():
+    """A HomePage that is the root of the default site (Wagtail's welcome page removed).
+
+    Works on a flushed database too (browser tests), where even the tree's
+    root node is gone.
+    """
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root")
+    for child in root.get_children():
+        child.delete()
+    home = HomePageFactory(parent=root)
+    Site.objects.all().delete()
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True,
+        site_name="児玉郡市自立支援協議会",
+    )
+    return home
+
+
+def stream(*blocks):
+    import json
+
+    return json.dumps([{"type": t, "value": v} for t, v in blocks], ensure_ascii=False)
+
+
+def paragraph(html):
+    return ("paragraph", html)

@@ -43,7 +43,9 @@ class NewsIndexPage(BasePage):
                 context["selected_year"] = year
                 news = news.filter(date__gte=f"{year}-04-01", date__lt=f"{year + 1}-04-01")
             else:
-                context["filter_error"] = "指定された年度のお知らせはありません。すべての年度を表示しています。"
+                context["filter_error"] = (
+                    "指定された年度のお知らせはありません。すべての年度を表示しています。"
+                )
         context["news_page"] = paginate(request, news.order_by("-date", "-pk"), self.PER_PAGE)
         return context
 
@@ -57,7 +59,9 @@ class NewsPage(BasePage):
         ("report", "活動報告"),
     ]
 
-    date = models.DateField("掲載日", default=timezone.localdate, help_text="一覧に表示する日付です。")
+    date = models.DateField(
+        "掲載日", default=timezone.localdate, help_text="一覧に表示する日付です。"
+    )
     kind = models.CharField("種類", max_length=20, choices=KIND_CHOICES, default="notice")
     body = StreamField(StandardStreamBlock(), verbose_name="本文", blank=True)
 

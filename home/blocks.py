@@ -15,8 +15,19 @@ TABLE_OPTIONS = {
     "startCols": 3,
     "colHeaders": False,
     "rowHeaders": False,
-    "contextMenu": ["row_above", "row_below", "---------", "col_left", "col_right",
-                    "---------", "remove_row", "remove_col", "---------", "undo", "redo"],
+    "contextMenu": [
+        "row_above",
+        "row_below",
+        "---------",
+        "col_left",
+        "col_right",
+        "---------",
+        "remove_row",
+        "remove_col",
+        "---------",
+        "undo",
+        "redo",
+    ],
     "editor": "text",
     "stretchH": "all",
     "renderer": "text",
@@ -38,6 +49,10 @@ class HeadingBlock(blocks.StructBlock):
         label = "見出し"
         template = "home/blocks/heading.html"
         preview_value = {"text": "協議会の役割", "level": "h2"}
+
+    def get_searchable_content(self, value):
+        # Only the heading's words; not the label of the chosen level.
+        return [value.get("text", "")]
 
 
 class ImageBlock(blocks.StructBlock):
@@ -80,11 +95,17 @@ class DocumentLinkBlock(blocks.StructBlock):
 
 class CaptionedTableBlock(blocks.StructBlock):
     caption = blocks.CharBlock(
-        label="表のタイトル", max_length=200, help_text="表の内容を短く書きます(読み上げで使われます)。"
+        label="表のタイトル",
+        max_length=200,
+        help_text="表の内容を短く書きます(読み上げで使われます)。",
     )
     table = TableBlock(label="表", table_options=TABLE_OPTIONS)
-    first_row_is_header = blocks.BooleanBlock(label="1行目を見出しにする", default=True, required=False)
-    first_col_is_header = blocks.BooleanBlock(label="1列目を見出しにする", default=False, required=False)
+    first_row_is_header = blocks.BooleanBlock(
+        label="1行目を見出しにする", default=True, required=False
+    )
+    first_col_is_header = blocks.BooleanBlock(
+        label="1列目を見出しにする", default=False, required=False
+    )
 
     class Meta:
         icon = "table"
@@ -95,7 +116,9 @@ class CaptionedTableBlock(blocks.StructBlock):
 class StandardStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
-        label="本文", features=RICH_TEXT_FEATURES, icon="pilcrow",
+        label="本文",
+        features=RICH_TEXT_FEATURES,
+        icon="pilcrow",
         template="home/blocks/paragraph.html",
     )
     image = ImageBlock()

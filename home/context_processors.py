@@ -17,9 +17,10 @@ def site_navigation(request):
             return None, []
         root = site.root_page
         pages = list(
-            root.get_children().live().public().only(
-                "title", "url_path", "path", "depth", "slug", "show_in_menus"
-            )
+            root.get_children()
+            .live()
+            .public()
+            .only("title", "url_path", "path", "depth", "slug", "show_in_menus")
         )
         return root, pages
 
@@ -33,4 +34,7 @@ def site_navigation(request):
         _, pages = data
         return {p.slug: p for p in pages if p.slug in FOOTER_SLUGS}
 
-    return {"nav_items": SimpleLazyObject(nav_items), "footer_pages": SimpleLazyObject(footer_pages)}
+    return {
+        "nav_items": SimpleLazyObject(nav_items),
+        "footer_pages": SimpleLazyObject(footer_pages),
+    }

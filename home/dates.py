@@ -28,7 +28,8 @@ WEEKDAYS = "月火水木金土日"
 FISCAL_YEAR_START_MONTH = 4
 
 
-def _as_date(value) -> dt.date:
+def as_date(value) -> dt.date:
+    """The calendar date of ``value``; aware datetimes are taken in local (Tokyo) time."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             from django.utils import timezone
@@ -53,7 +54,7 @@ def _year_label(number: int) -> str:
 
 def era_year(value) -> str:
     """'令和5年' for a date in 2023 (after May 1 2019: '令和元年')."""
-    date = _as_date(value)
+    date = as_date(value)
     era = era_for(date)
     if era is None:
         return f"{date.year}年"
@@ -62,7 +63,7 @@ def era_year(value) -> str:
 
 def wareki(value, weekday: bool = True) -> str:
     """'令和5年7月3日(月)'; without the weekday when ``weekday`` is False."""
-    date = _as_date(value)
+    date = as_date(value)
     text = f"{era_year(date)}{date.month}月{date.day}日"
     if weekday:
         text += f"({WEEKDAYS[date.weekday()]})"
@@ -71,13 +72,13 @@ def wareki(value, weekday: bool = True) -> str:
 
 def wareki_month(value) -> str:
     """'令和6年3月' for any day of March 2024."""
-    date = _as_date(value)
+    date = as_date(value)
     return f"{era_year(date)}{date.month}月"
 
 
 def fiscal_year(value) -> int:
     """The Western year in which the fiscal year (April–March) of ``value`` began."""
-    date = _as_date(value)
+    date = as_date(value)
     return date.year if date.month >= FISCAL_YEAR_START_MONTH else date.year - 1
 
 

@@ -38,7 +38,11 @@ def table(caption, rows, first_col_is_header=True):
         "table",
         {
             "caption": caption,
-            "table": {"data": rows, "first_row_is_header": True, "first_col_is_header": first_col_is_header},
+            "table": {
+                "data": rows,
+                "first_row_is_header": True,
+                "first_col_is_header": first_col_is_header,
+            },
             "first_row_is_header": True,
             "first_col_is_header": first_col_is_header,
         },
@@ -82,8 +86,13 @@ def ensure_home_page():
     root.add_child(instance=home)
     home.save_revision().publish()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="児玉郡市自立支援協議会")
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="児玉郡市自立支援協議会",
+        )
     else:
         site.root_page = home
         site.site_name = "児玉郡市自立支援協議会"
@@ -108,13 +117,37 @@ ABOUT_BODY = stream(
         "協議会を構成する会議とその役割",
         [
             ["会議", "役割", "開催の目安"],
-            ["全体会", "協議会全体の会議。各部会の取組の報告を受け、地域の方向性を協議・承認します。", "年3回"],
+            [
+                "全体会",
+                "協議会全体の会議。各部会の取組の報告を受け、地域の方向性を協議・承認します。",
+                "年3回",
+            ],
             ["運営会議", "専門部会の進捗を確かめ、協議会の運営を調整します。", "年7回程度"],
-            ["相談支援部会", "相談支援事業所のネットワークづくりと、支援が難しい事例の検討を行います。", "年4回程度"],
-            ["就労支援部会", "働くことへの支援と、学校から仕事への移行を支える取組を進めます。", "年5回程度"],
-            ["こども部会", "障害のある子どもと家族への支援について協議します(令和6年度から正式な部会)。", "随時"],
-            ["放課後等デイサービス事業所連絡会議", "放課後等デイサービス事業所どうしの情報交換の場です。", "年2回程度"],
-            ["委託事業所連絡会議", "市町から委託を受けた相談支援事業所が、運営会議の前に情報を共有します。", "毎月"],
+            [
+                "相談支援部会",
+                "相談支援事業所のネットワークづくりと、支援が難しい事例の検討を行います。",
+                "年4回程度",
+            ],
+            [
+                "就労支援部会",
+                "働くことへの支援と、学校から仕事への移行を支える取組を進めます。",
+                "年5回程度",
+            ],
+            [
+                "こども部会",
+                "障害のある子どもと家族への支援について協議します(令和6年度から正式な部会)。",
+                "随時",
+            ],
+            [
+                "放課後等デイサービス事業所連絡会議",
+                "放課後等デイサービス事業所どうしの情報交換の場です。",
+                "年2回程度",
+            ],
+            [
+                "委託事業所連絡会議",
+                "市町から委託を受けた相談支援事業所が、運営会議の前に情報を共有します。",
+                "毎月",
+            ],
         ],
     ),
 )
@@ -216,20 +249,30 @@ def load():
     if made:
         created.append(home.title)
 
-    about, made = add_child(home, StandardPage(
-        title="協議会について", slug="about", show_in_menus=True,
-        summary="児玉郡市自立支援協議会の目的と、会議・部会のしくみを説明します。",
-        intro="協議会の目的と、全体会・運営会議・専門部会のしくみを紹介します。",
-        body=ABOUT_BODY,
-    ))
+    about, made = add_child(
+        home,
+        StandardPage(
+            title="協議会について",
+            slug="about",
+            show_in_menus=True,
+            summary="児玉郡市自立支援協議会の目的と、会議・部会のしくみを説明します。",
+            intro="協議会の目的と、全体会・運営会議・専門部会のしくみを紹介します。",
+            body=ABOUT_BODY,
+        ),
+    )
     if made:
         created.append(about.title)
 
-    news_index, made = add_child(home, NewsIndexPage(
-        title="お知らせ", slug="news", show_in_menus=True,
-        summary="協議会からのお知らせ、研修会・講演会の案内、活動の報告です。",
-        intro="協議会からのお知らせ、研修会・講演会の案内、活動の報告を掲載しています。",
-    ))
+    news_index, made = add_child(
+        home,
+        NewsIndexPage(
+            title="お知らせ",
+            slug="news",
+            show_in_menus=True,
+            summary="協議会からのお知らせ、研修会・講演会の案内、活動の報告です。",
+            intro="協議会からのお知らせ、研修会・講演会の案内、活動の報告を掲載しています。",
+        ),
+    )
     if made:
         created.append(news_index.title)
     for item in NEWS:
@@ -239,12 +282,15 @@ def load():
 
     for page in (
         StandardPage(
-            title="アクセシビリティ方針", slug="accessibility",
+            title="アクセシビリティ方針",
+            slug="accessibility",
             summary="このウェブサイトのアクセシビリティへの取組と目標(JIS X 8341-3:2016 適合レベルAA)です。",
             body=ACCESSIBILITY_BODY,
         ),
         StandardPage(
-            title="サイトマップ", slug="sitemap", page_listing="site",
+            title="サイトマップ",
+            slug="sitemap",
+            page_listing="site",
             summary="このウェブサイトのすべてのページの一覧です。",
         ),
     ):

@@ -172,7 +172,10 @@ class SecretariatContact(BaseSiteSetting):
     address = models.CharField("住所", max_length=200, blank=True)
     phone = models.CharField("電話番号", max_length=20, blank=True, help_text="例: 0495-00-0000")
     fax = models.CharField(
-        "FAX番号", max_length=20, blank=True, help_text="耳や言葉の不自由な方の連絡手段として必ず載せます。"
+        "FAX番号",
+        max_length=20,
+        blank=True,
+        help_text="耳や言葉の不自由な方の連絡手段として必ず載せます。",
     )
     email = models.EmailField("メールアドレス", blank=True)
     office_hours = models.CharField(
@@ -182,9 +185,7 @@ class SecretariatContact(BaseSiteSetting):
 
     panels = [
         FieldPanel("name"),
-        MultiFieldPanel(
-            [FieldPanel("postal_code"), FieldPanel("address")], heading="所在地"
-        ),
+        MultiFieldPanel([FieldPanel("postal_code"), FieldPanel("address")], heading="所在地"),
         MultiFieldPanel(
             [FieldPanel("phone"), FieldPanel("fax"), FieldPanel("email")], heading="連絡先"
         ),

@@ -15,7 +15,10 @@ def axe_violations(page):
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} → "
-        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+            for n in v["nodes"][:5]
+        )
         for v in results.response["violations"]
     ]
 

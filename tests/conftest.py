@@ -43,8 +43,12 @@ def home_page(db):
 
 
 @pytest.fixture
-def live_home(transactional_db):
-    """The site's home page for tests that run a live server."""
+def live_home(django_db_serialized_rollback, transactional_db):
+    """The site's home page for tests that run a live server.
+
+    Serialized rollback restores what migrations created (root page,
+    locale, collections, groups) after each test's flush.
+    """
     from tests.factories import make_site_home
 
     return make_site_home()

@@ -73,7 +73,10 @@ def make_site_home():
     home = HomePageFactory(parent=root)
     Site.objects.all().delete()
     Site.objects.create(
-        hostname="localhost", port=80, root_page=home, is_default_site=True,
+        hostname="localhost",
+        port=80,
+        root_page=home,
+        is_default_site=True,
         site_name="児玉郡市自立支援協議会",
     )
     return home

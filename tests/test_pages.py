@@ -41,7 +41,10 @@ def test_navigation_lists_menu_pages_only(client, home_page):
 def test_standard_page_breadcrumbs_and_meta_description(client, home_page):
     parent = StandardPageFactory(parent=home_page, title="協議会について", slug="about")
     child = StandardPageFactory(
-        parent=parent, title="組織図", slug="org", summary="会議のしくみを説明します。",
+        parent=parent,
+        title="組織図",
+        slug="org",
+        summary="会議のしくみを説明します。",
         body=stream(paragraph("<p>全体会と専門部会があります。</p>")),
     )
     html = client.get(child.url).content.decode()
@@ -70,8 +73,9 @@ def test_footer_shows_secretariat_contact_from_settings(client, home_page):
 def test_sitemap_page_lists_whole_tree(client, home_page):
     about = StandardPageFactory(parent=home_page, title="協議会について", slug="about")
     StandardPageFactory(parent=about, title="組織図", slug="org")
-    sitemap = StandardPageFactory(parent=home_page, title="サイトマップ", slug="sitemap",
-                                  page_listing="site")
+    sitemap = StandardPageFactory(
+        parent=home_page, title="サイトマップ", slug="sitemap", page_listing="site"
+    )
     html = client.get(sitemap.url).content.decode()
     tree = html.split('class="page-tree"', 1)[1]
     assert tree.index("協議会について") < tree.index("組織図")
@@ -91,8 +95,17 @@ def test_news_index_lists_newest_first_and_filters_by_fiscal_year(client, home_p
     assert "令和5年度の記事" in html and "令和6年度の記事" not in html
 
 
-@pytest.mark.parametrize("query", ["?nendo=abc", "?nendo=1999", "?page=abc", "?page=99999",
-                                   "?nendo=2023&page=-1", "?" + "nendo=2023&" * 200])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?nendo=abc",
+        "?nendo=1999",
+        "?page=abc",
+        "?page=99999",
+        "?nendo=2023&page=-1",
+        "?" + "nendo=2023&" * 200,
+    ],
+)
 def test_news_index_bad_query_strings_give_normal_page(client, home_page, query):
     import datetime as dt
 
@@ -153,7 +166,8 @@ def test_news_index_query_count_does_not_grow(client, home_page):
 
     index = NewsIndexPageFactory(parent=home_page)
     add = lambda n: [  # noqa: E731
-        NewsPageFactory(parent=index, date=dt.date(2024, 4, 1) + dt.timedelta(days=i)) for i in range(n)
+        NewsPageFactory(parent=index, date=dt.date(2024, 4, 1) + dt.timedelta(days=i))
+        for i in range(n)
     ]
     add(5)
     client.get(index.url)
@@ -165,7 +179,9 @@ def test_news_index_query_count_does_not_grow(client, home_page):
 
 @pytest.mark.parametrize("path", ["/", "/about/", "/news/", "/news/item/"])
 def test_page_query_counts_are_bounded(client, home_page, django_assert_max_num_queries, path):
-    about = StandardPageFactory(parent=home_page, title="協議会について", slug="about", show_in_menus=True)
+    about = StandardPageFactory(
+        parent=home_page, title="協議会について", slug="about", show_in_menus=True
+    )
     StandardPageFactory(parent=about, title="子ページ", slug="child")
     index = NewsIndexPageFactory(parent=home_page, show_in_menus=True)
     NewsPageFactory(parent=index, slug="item")

@@ -22,9 +22,7 @@ def env(name, default=None, required=False):
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", required=True)
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", required=True).split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("環境変数 DATABASE_URL を設定してください。")
 

@@ -7,39 +7,243 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NewsIndexPage',
+            name="NewsIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('summary', models.TextField(blank=True, help_text='一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。', max_length=300, verbose_name='概要')),
-                ('intro', models.TextField(blank=True, verbose_name='はじめに')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。",
+                        max_length=300,
+                        verbose_name="概要",
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, verbose_name="はじめに")),
             ],
             options={
-                'verbose_name': 'お知らせ一覧',
+                "verbose_name": "お知らせ一覧",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='NewsPage',
+            name="NewsPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('summary', models.TextField(blank=True, help_text='一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。', max_length=300, verbose_name='概要')),
-                ('date', models.DateField(default=django.utils.timezone.localdate, help_text='一覧に表示する日付です。', verbose_name='掲載日')),
-                ('kind', models.CharField(choices=[('notice', 'お知らせ'), ('seminar', '研修会・講演会'), ('report', '活動報告')], default='notice', max_length=20, verbose_name='種類')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 7), ('document', 10), ('table', 15)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': '見出し', 'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', '大見出し (h2)'), ('h3', '小見出し (h3)')], 'help_text': 'ページの中の章は大見出し、その中の節は小見出しにします。', 'label': 'レベル'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'link', 'document-link', 'ol', 'ul'], 'icon': 'pilcrow', 'label': '本文', 'template': 'home/blocks/paragraph.html'}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': '画像'}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': '画像が見えない人のために、画像が伝える内容を文章で書きます(必須)。', 'label': '代替テキスト', 'max_length': 250}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'キャプション', 'max_length': 250, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('image', 4), ('alt', 5), ('caption', 6)]], {}), 8: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': '文書'}), 9: ('wagtail.blocks.CharBlock', (), {'help_text': '空欄のときは文書のタイトルを表示します。', 'label': 'リンクの文言', 'max_length': 200, 'required': False}), 10: ('wagtail.blocks.StructBlock', [[('document', 8), ('title', 9)]], {}), 11: ('wagtail.blocks.CharBlock', (), {'help_text': '表の内容を短く書きます(読み上げで使われます)。', 'label': '表のタイトル', 'max_length': 200}), 12: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': '表', 'table_options': {'autoColumnSize': False, 'colHeaders': False, 'contextMenu': ['row_above', 'row_below', '---------', 'col_left', 'col_right', '---------', 'remove_row', 'remove_col', '---------', 'undo', 'redo'], 'editor': 'text', 'minSpareRows': 0, 'renderer': 'text', 'rowHeaders': False, 'startCols': 3, 'startRows': 3, 'stretchH': 'all'}}), 13: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': '1行目を見出しにする', 'required': False}), 14: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': '1列目を見出しにする', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('caption', 11), ('table', 12), ('first_row_is_header', 13), ('first_col_is_header', 14)]], {})}, verbose_name='本文')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。",
+                        max_length=300,
+                        verbose_name="概要",
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(
+                        default=django.utils.timezone.localdate,
+                        help_text="一覧に表示する日付です。",
+                        verbose_name="掲載日",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("notice", "お知らせ"),
+                            ("seminar", "研修会・講演会"),
+                            ("report", "活動報告"),
+                        ],
+                        default="notice",
+                        max_length=20,
+                        verbose_name="種類",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 7),
+                            ("document", 10),
+                            ("table", 15),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "見出し", "max_length": 120},
+                            ),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [("h2", "大見出し (h2)"), ("h3", "小見出し (h3)")],
+                                    "help_text": "ページの中の章は大見出し、その中の節は小見出しにします。",
+                                    "label": "レベル",
+                                },
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "link", "document-link", "ol", "ul"],
+                                    "icon": "pilcrow",
+                                    "label": "本文",
+                                    "template": "home/blocks/paragraph.html",
+                                },
+                            ),
+                            4: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "画像"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "画像が見えない人のために、画像が伝える内容を文章で書きます(必須)。",
+                                    "label": "代替テキスト",
+                                    "max_length": 250,
+                                },
+                            ),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "キャプション", "max_length": 250, "required": False},
+                            ),
+                            7: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 4), ("alt", 5), ("caption", 6)]],
+                                {},
+                            ),
+                            8: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "文書"},
+                            ),
+                            9: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "空欄のときは文書のタイトルを表示します。",
+                                    "label": "リンクの文言",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            10: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 8), ("title", 9)]],
+                                {},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "表の内容を短く書きます(読み上げで使われます)。",
+                                    "label": "表のタイトル",
+                                    "max_length": 200,
+                                },
+                            ),
+                            12: (
+                                "wagtail.contrib.table_block.blocks.TableBlock",
+                                (),
+                                {
+                                    "label": "表",
+                                    "table_options": {
+                                        "autoColumnSize": False,
+                                        "colHeaders": False,
+                                        "contextMenu": [
+                                            "row_above",
+                                            "row_below",
+                                            "---------",
+                                            "col_left",
+                                            "col_right",
+                                            "---------",
+                                            "remove_row",
+                                            "remove_col",
+                                            "---------",
+                                            "undo",
+                                            "redo",
+                                        ],
+                                        "editor": "text",
+                                        "minSpareRows": 0,
+                                        "renderer": "text",
+                                        "rowHeaders": False,
+                                        "startCols": 3,
+                                        "startRows": 3,
+                                        "stretchH": "all",
+                                    },
+                                },
+                            ),
+                            13: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": True,
+                                    "label": "1行目を見出しにする",
+                                    "required": False,
+                                },
+                            ),
+                            14: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "label": "1列目を見出しにする",
+                                    "required": False,
+                                },
+                            ),
+                            15: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("caption", 11),
+                                        ("table", 12),
+                                        ("first_row_is_header", 13),
+                                        ("first_col_is_header", 14),
+                                    ]
+                                ],
+                                {},
+                            ),
+                        },
+                        verbose_name="本文",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'お知らせ',
-                'verbose_name_plural': 'お知らせ',
+                "verbose_name": "お知らせ",
+                "verbose_name_plural": "お知らせ",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

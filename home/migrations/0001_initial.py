@@ -7,87 +7,389 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('summary', models.TextField(blank=True, help_text='一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。', max_length=300, verbose_name='概要')),
-                ('lead', wagtail.fields.RichTextField(blank=True, help_text='トップページの最初に表示する、協議会を紹介する短い文章です。', verbose_name='リード文')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。",
+                        max_length=300,
+                        verbose_name="概要",
+                    ),
+                ),
+                (
+                    "lead",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="トップページの最初に表示する、協議会を紹介する短い文章です。",
+                        verbose_name="リード文",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'トップページ',
+                "verbose_name": "トップページ",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('page', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='ja_search_entry', serialize=False, to='wagtailcore.page', verbose_name='ページ')),
-                ('title', models.TextField(verbose_name='タイトル')),
-                ('title_key', models.TextField(verbose_name='タイトル(照合用)')),
-                ('text', models.TextField(verbose_name='本文')),
-                ('text_key', models.TextField(verbose_name='本文(照合用)')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
+                (
+                    "page",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="ja_search_entry",
+                        serialize=False,
+                        to="wagtailcore.page",
+                        verbose_name="ページ",
+                    ),
+                ),
+                ("title", models.TextField(verbose_name="タイトル")),
+                ("title_key", models.TextField(verbose_name="タイトル(照合用)")),
+                ("text", models.TextField(verbose_name="本文")),
+                ("text_key", models.TextField(verbose_name="本文(照合用)")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
             ],
             options={
-                'verbose_name': '検索索引',
-                'verbose_name_plural': '検索索引',
+                "verbose_name": "検索索引",
+                "verbose_name_plural": "検索索引",
             },
         ),
         migrations.CreateModel(
-            name='StandardPage',
+            name="StandardPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('summary', models.TextField(blank=True, help_text='一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。', max_length=300, verbose_name='概要')),
-                ('intro', models.TextField(blank=True, help_text='本文の前に表示する短い文章です。', verbose_name='はじめに')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 7), ('document', 10), ('table', 15)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': '見出し', 'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', '大見出し (h2)'), ('h3', '小見出し (h3)')], 'help_text': 'ページの中の章は大見出し、その中の節は小見出しにします。', 'label': 'レベル'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'link', 'document-link', 'ol', 'ul'], 'icon': 'pilcrow', 'label': '本文', 'template': 'home/blocks/paragraph.html'}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': '画像'}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': '画像が見えない人のために、画像が伝える内容を文章で書きます(必須)。', 'label': '代替テキスト', 'max_length': 250}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'キャプション', 'max_length': 250, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('image', 4), ('alt', 5), ('caption', 6)]], {}), 8: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': '文書'}), 9: ('wagtail.blocks.CharBlock', (), {'help_text': '空欄のときは文書のタイトルを表示します。', 'label': 'リンクの文言', 'max_length': 200, 'required': False}), 10: ('wagtail.blocks.StructBlock', [[('document', 8), ('title', 9)]], {}), 11: ('wagtail.blocks.CharBlock', (), {'help_text': '表の内容を短く書きます(読み上げで使われます)。', 'label': '表のタイトル', 'max_length': 200}), 12: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': '表', 'table_options': {'autoColumnSize': False, 'colHeaders': False, 'contextMenu': ['row_above', 'row_below', '---------', 'col_left', 'col_right', '---------', 'remove_row', 'remove_col', '---------', 'undo', 'redo'], 'editor': 'text', 'minSpareRows': 0, 'renderer': 'text', 'rowHeaders': False, 'startCols': 3, 'startRows': 3, 'stretchH': 'all'}}), 13: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': '1行目を見出しにする', 'required': False}), 14: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': '1列目を見出しにする', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('caption', 11), ('table', 12), ('first_row_is_header', 13), ('first_col_is_header', 14)]], {})}, verbose_name='本文')),
-                ('page_listing', models.CharField(blank=True, choices=[('', '表示しない'), ('children', 'このページの下の階層のページ'), ('site', 'サイト全体のページ(サイトマップ)')], default='', help_text='本文の後にページの一覧を表示します。サイトマップのページでは「サイト全体」を選びます。', max_length=10, verbose_name='ページ一覧')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="一覧や検索結果、検索エンジンに表示される短い説明です(120字程度)。",
+                        max_length=300,
+                        verbose_name="概要",
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True,
+                        help_text="本文の前に表示する短い文章です。",
+                        verbose_name="はじめに",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 7),
+                            ("document", 10),
+                            ("table", 15),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "見出し", "max_length": 120},
+                            ),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [("h2", "大見出し (h2)"), ("h3", "小見出し (h3)")],
+                                    "help_text": "ページの中の章は大見出し、その中の節は小見出しにします。",
+                                    "label": "レベル",
+                                },
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "link", "document-link", "ol", "ul"],
+                                    "icon": "pilcrow",
+                                    "label": "本文",
+                                    "template": "home/blocks/paragraph.html",
+                                },
+                            ),
+                            4: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "画像"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "画像が見えない人のために、画像が伝える内容を文章で書きます(必須)。",
+                                    "label": "代替テキスト",
+                                    "max_length": 250,
+                                },
+                            ),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "キャプション", "max_length": 250, "required": False},
+                            ),
+                            7: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 4), ("alt", 5), ("caption", 6)]],
+                                {},
+                            ),
+                            8: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "文書"},
+                            ),
+                            9: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "空欄のときは文書のタイトルを表示します。",
+                                    "label": "リンクの文言",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            10: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 8), ("title", 9)]],
+                                {},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "表の内容を短く書きます(読み上げで使われます)。",
+                                    "label": "表のタイトル",
+                                    "max_length": 200,
+                                },
+                            ),
+                            12: (
+                                "wagtail.contrib.table_block.blocks.TableBlock",
+                                (),
+                                {
+                                    "label": "表",
+                                    "table_options": {
+                                        "autoColumnSize": False,
+                                        "colHeaders": False,
+                                        "contextMenu": [
+                                            "row_above",
+                                            "row_below",
+                                            "---------",
+                                            "col_left",
+                                            "col_right",
+                                            "---------",
+                                            "remove_row",
+                                            "remove_col",
+                                            "---------",
+                                            "undo",
+                                            "redo",
+                                        ],
+                                        "editor": "text",
+                                        "minSpareRows": 0,
+                                        "renderer": "text",
+                                        "rowHeaders": False,
+                                        "startCols": 3,
+                                        "startRows": 3,
+                                        "stretchH": "all",
+                                    },
+                                },
+                            ),
+                            13: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": True,
+                                    "label": "1行目を見出しにする",
+                                    "required": False,
+                                },
+                            ),
+                            14: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "label": "1列目を見出しにする",
+                                    "required": False,
+                                },
+                            ),
+                            15: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("caption", 11),
+                                        ("table", 12),
+                                        ("first_row_is_header", 13),
+                                        ("first_col_is_header", 14),
+                                    ]
+                                ],
+                                {},
+                            ),
+                        },
+                        verbose_name="本文",
+                    ),
+                ),
+                (
+                    "page_listing",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "表示しない"),
+                            ("children", "このページの下の階層のページ"),
+                            ("site", "サイト全体のページ(サイトマップ)"),
+                        ],
+                        default="",
+                        help_text="本文の後にページの一覧を表示します。サイトマップのページでは「サイト全体」を選びます。",
+                        max_length=10,
+                        verbose_name="ページ一覧",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '一般ページ',
+                "verbose_name": "一般ページ",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='HomeQuickLink',
+            name="HomeQuickLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('label', models.CharField(blank=True, help_text='空欄のときはページのタイトルを表示します。', max_length=60, verbose_name='表示名')),
-                ('description', models.CharField(blank=True, max_length=120, verbose_name='説明')),
-                ('link_page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailcore.page', verbose_name='リンク先ページ')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='quick_links', to='home.homepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        help_text="空欄のときはページのタイトルを表示します。",
+                        max_length=60,
+                        verbose_name="表示名",
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=120, verbose_name="説明")),
+                (
+                    "link_page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="wagtailcore.page",
+                        verbose_name="リンク先ページ",
+                    ),
+                ),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quick_links",
+                        to="home.homepage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'クイックリンク',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "クイックリンク",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SecretariatContact',
+            name="SecretariatContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='児玉郡市自立支援協議会 事務局', max_length=120, verbose_name='事務局名')),
-                ('postal_code', models.CharField(blank=True, help_text='例: 367-0000', max_length=8, verbose_name='郵便番号')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='住所')),
-                ('phone', models.CharField(blank=True, help_text='例: 0495-00-0000', max_length=20, verbose_name='電話番号')),
-                ('fax', models.CharField(blank=True, help_text='耳や言葉の不自由な方の連絡手段として必ず載せます。', max_length=20, verbose_name='FAX番号')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='メールアドレス')),
-                ('office_hours', models.CharField(blank=True, help_text='例: 平日 午前8時30分〜午後5時15分', max_length=120, verbose_name='受付時間')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='補足')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        default="児玉郡市自立支援協議会 事務局",
+                        max_length=120,
+                        verbose_name="事務局名",
+                    ),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(
+                        blank=True, help_text="例: 367-0000", max_length=8, verbose_name="郵便番号"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="住所")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="例: 0495-00-0000",
+                        max_length=20,
+                        verbose_name="電話番号",
+                    ),
+                ),
+                (
+                    "fax",
+                    models.CharField(
+                        blank=True,
+                        help_text="耳や言葉の不自由な方の連絡手段として必ず載せます。",
+                        max_length=20,
+                        verbose_name="FAX番号",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="メールアドレス"),
+                ),
+                (
+                    "office_hours",
+                    models.CharField(
+                        blank=True,
+                        help_text="例: 平日 午前8時30分〜午後5時15分",
+                        max_length=120,
+                        verbose_name="受付時間",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="補足")),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '事務局の連絡先',
+                "verbose_name": "事務局の連絡先",
             },
         ),
     ]

@@ -22,7 +22,7 @@ def _safe(func, value, *args):
         return ""
     try:
         return func(value, *args)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return ""
 
 
@@ -50,17 +50,16 @@ def nendo(value):
 def nendo_label(value):
     try:
         return dates.fiscal_year_label(int(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return ""
 
 
 @register.filter
 def iso_date(value):
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return ""
+    """The date shown by ``wareki`` (Tokyo time for aware datetimes), as YYYY-MM-DD."""
+    if not isinstance(value, dt.date):
+        return ""
+    return dates.as_date(value).isoformat()
 
 
 @register.simple_tag

@@ -1,0 +1,42 @@
+# Two commands for a new machine (Python 3.11, make, git):
+#   make run    install, migrate, demo content on first run, admin account, serve :8000
+#   make test   install test tools and run the whole suite, browser tests included
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+UV := $(BIN)/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test install install-dev system-deps migrate lint clean
+
+$(UV):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 が必要です: " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --locked --inexact --no-dev
+
+install-dev: $(UV)
+	$(UV) sync --locked --inexact
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py prepare_site
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: install-dev system-deps
+	$(BIN)/python -m pytest -q -rs
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV)

@@ -102,56 +102,6 @@ def ensure_home_page():
     return home, True
 
 
-ABOUT_BODY = stream(
-    heading("協議会の目的"),
-    paragraph(
-        "障害者総合支援法にもとづき、障害のある人が住み慣れた地域で自分らしく暮らせるよう、"
-        "関係する機関が情報を共有し、地域の課題について話し合い、解決に向けた取組を進めます。"
-    ),
-    heading("協議会のしくみ"),
-    paragraph(
-        "協議会は、年3回開く全体会と、部会どうしの調整を行う運営会議、テーマごとの専門部会で構成しています。"
-        "専門部会の取組は運営会議で確かめ、全体会で報告・協議します。"
-    ),
-    table(
-        "協議会を構成する会議とその役割",
-        [
-            ["会議", "役割", "開催の目安"],
-            [
-                "全体会",
-                "協議会全体の会議。各部会の取組の報告を受け、地域の方向性を協議・承認します。",
-                "年3回",
-            ],
-            ["運営会議", "専門部会の進捗を確かめ、協議会の運営を調整します。", "年7回程度"],
-            [
-                "相談支援部会",
-                "相談支援事業所のネットワークづくりと、支援が難しい事例の検討を行います。",
-                "年4回程度",
-            ],
-            [
-                "就労支援部会",
-                "働くことへの支援と、学校から仕事への移行を支える取組を進めます。",
-                "年5回程度",
-            ],
-            [
-                "こども部会",
-                "障害のある子どもと家族への支援について協議します(令和6年度から正式な部会)。",
-                "随時",
-            ],
-            [
-                "放課後等デイサービス事業所連絡会議",
-                "放課後等デイサービス事業所どうしの情報交換の場です。",
-                "年2回程度",
-            ],
-            [
-                "委託事業所連絡会議",
-                "市町から委託を受けた相談支援事業所が、運営会議の前に情報を共有します。",
-                "毎月",
-            ],
-        ],
-    ),
-)
-
 ACCESSIBILITY_BODY = stream(
     heading("方針"),
     paragraph(
@@ -249,19 +199,11 @@ def load():
     if made:
         created.append(home.title)
 
-    about, made = add_child(
-        home,
-        StandardPage(
-            title="協議会について",
-            slug="about",
-            show_in_menus=True,
-            summary="児玉郡市自立支援協議会の目的と、会議・部会のしくみを説明します。",
-            intro="協議会の目的と、全体会・運営会議・専門部会のしくみを紹介します。",
-            body=ABOUT_BODY,
-        ),
-    )
-    if made:
-        created.append(about.title)
+    from council import demo as council_demo
+
+    council_created, council_pages = council_demo.load(home)
+    created += council_created
+    about = council_pages["about"]
 
     news_index, made = add_child(
         home,
@@ -300,7 +242,11 @@ def load():
 
     if not home.quick_links.exists():
         for order, (target, description) in enumerate(
-            [(about, "協議会の目的と会議のしくみ"), (news_index, "研修会の案内や活動の報告")]
+            [
+                (about, "協議会の目的と会議のしくみ"),
+                (council_pages["meetings"], "全体会・部会の議事録と資料"),
+                (news_index, "研修会の案内や活動の報告"),
+            ]
         ):
             HomeQuickLink.objects.create(
                 page=home, link_page=target, description=description, sort_order=order

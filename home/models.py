@@ -74,7 +74,12 @@ class HomePage(BasePage):
     search_fields = BasePage.search_fields + [index.SearchField("lead")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage", "council.NewsIndexPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "council.CouncilIndexPage",
+        "council.MeetingArchivePage",
+        "council.NewsIndexPage",
+    ]
     max_count = 1
     is_creatable = True
 

@@ -90,3 +90,74 @@ def stream(*blocks):
 
 def paragraph(html):
     return ("paragraph", html)
+
+
+# --- Council -----------------------------------------------------------------
+
+from council.models import (  # noqa: E402
+    ActivityReportPage,
+    BusinessItem,
+    CommitteePage,
+    CouncilIndexPage,
+    MeetingArchivePage,
+    MeetingPage,
+)
+
+
+class CouncilIndexPageFactory(PublishedPageFactory):
+    title = "協議会について"
+    slug = "about"
+    organisation = "[]"
+
+    class Meta:
+        model = CouncilIndexPage
+
+
+class CommitteePageFactory(PublishedPageFactory):
+    title = factory.Sequence(lambda n: f"部会{n}")
+    slug = factory.Sequence(lambda n: f"committee-{n}")
+    kind = "subcommittee"
+
+    class Meta:
+        model = CommitteePage
+
+
+class MeetingPageFactory(PublishedPageFactory):
+    title = factory.Sequence(lambda n: f"会議{n}")
+    slug = factory.Sequence(lambda n: f"meeting-{n}")
+    date = dt.date(2023, 7, 3)
+    status = "held"
+    format = "in_person"
+    agenda = "[]"
+
+    class Meta:
+        model = MeetingPage
+
+
+class MeetingArchivePageFactory(PublishedPageFactory):
+    title = "会議の記録"
+    slug = "meetings"
+
+    class Meta:
+        model = MeetingArchivePage
+
+
+class ActivityReportPageFactory(PublishedPageFactory):
+    title = factory.Sequence(lambda n: f"活動報告{n}")
+    slug = factory.Sequence(lambda n: f"report-{n}")
+    fiscal_year = 2023
+
+    class Meta:
+        model = ActivityReportPage
+
+
+def business_item(number):
+    return BusinessItem.objects.get(number=number)
+
+
+def agenda_item(title, kind="report", summary="", outcome=""):
+    return ("item", {"kind": kind, "title": title, "summary": summary, "outcome": outcome})
+
+
+def report_point(activities="", evaluation="", plan=""):
+    return ("point", {"activities": activities, "evaluation": evaluation, "plan": plan})

@@ -45,3 +45,19 @@ def document_meta(document):
     ext = (document.file_extension or "").upper() or "ファイル"
     size = filesize_ja(document.get_file_size()) if document.file else ""
     return format_html("{}", f"{ext}・{size}" if size else ext)
+
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def jsonld(data):
+    """A schema.org JSON-LD script element; safe against '</script>' in the data."""
+    import json
+
+    from django.utils.safestring import mark_safe
+
+    if not data:
+        return ""
+    text = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308

@@ -1,0 +1,343 @@
+"""Meeting records (会議の記録): one page per meeting, and the council-wide archive."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from council.blocks import AgendaStreamBlock
+from home.blocks import RICH_TEXT_FEATURES
+from home.dates import fiscal_year, fiscal_year_label
+from home.models import BasePage
+
+
+def numbered(meetings):
+    """{pk: 第N回} for meetings of one body and fiscal year.
+
+    An editor's number wins; the others are numbered by date (ties by id),
+    counting every meeting of the year.
+    """
+    ordered = sorted(meetings, key=lambda m: (m.date, m.pk or 0))
+    return {m.pk: m.number or position for position, m in enumerate(ordered, start=1)}
+
+
+def sibling_meetings(parent_path, year):
+    return list(
+        MeetingPage.objects.filter(
+            path__startswith=parent_path,
+            depth=len(parent_path) // Page.steplen + 1,
+            fiscal_year=year,
+        ).only("pk", "title", "date", "number", "fiscal_year", "path", "depth")
+    )
+
+
+def attach_numbers(meetings):
+    """Set ``display_number`` on each meeting with one query for all their siblings."""
+    meetings = list(meetings)
+    if not meetings:
+        return meetings
+    years = {m.fiscal_year for m in meetings}
+    parents = {m.path[: -Page.steplen] for m in meetings}
+    groups = {}
+    for sibling in MeetingPage.objects.filter(fiscal_year__in=years).only(
+        "pk", "date", "number", "fiscal_year", "path"
+    ):
+        parent = sibling.path[: -Page.steplen]
+        if parent in parents:
+            groups.setdefault((parent, sibling.fiscal_year), []).append(sibling)
+    numbers = {}
+    for group in groups.values():
+        numbers.update(numbered(group))
+    for meeting in meetings:
+        meeting.display_number = numbers.get(meeting.pk)
+    return meetings
+
+
+class MeetingPageForm(WagtailAdminPageForm):
+    """Checks that span fields: times in order and 第N回 unique within the body and 年度."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "終了時刻は開始時刻より後の時刻にしてください。")
+        if end and not start:
+            self.add_error("start_time", "終了時刻を入れるときは、開始時刻も入れてください。")
+        date = cleaned.get("date")
+        if date is None:
+            return cleaned
+        parent = getattr(self, "parent_page", None)
+        if parent is None and self.instance.pk:
+            parent = self.instance.get_parent()
+        if parent is None:
+            return cleaned
+        year = fiscal_year(date)
+        others = [m for m in sibling_meetings(parent.path, year) if m.pk != self.instance.pk]
+        this = MeetingPage(pk=self.instance.pk, date=date, number=cleaned.get("number"))
+        numbers = numbered([*others, this])
+        mine = numbers[this.pk]
+        clash = next((m for m in others if numbers[m.pk] == mine), None)
+        if clash is not None:
+            label = fiscal_year_label(year)
+            if cleaned.get("number"):
+                message = (
+                    f"{label}の第{mine}回は、既に「{clash.title}」"
+                    f"({clash.date:%Y-%m-%d})に付いています。別の回数を入れてください。"
+                )
+            else:
+                message = (
+                    f"開催日から数えると{label}の第{mine}回ですが、"
+                    f"「{clash.title}」が既に第{mine}回になっています。回数を入力してください。"
+                )
+            self.add_error("number", message)
+        return cleaned
+
+
+class MeetingPage(BasePage):
+    """One meeting of a body: date and place, agenda, minutes and handouts."""
+
+    FORMAT_CHOICES = [
+        ("in_person", "対面"),
+        ("written", "書面開催"),
+        ("online", "オンライン"),
+        ("hybrid", "ハイブリッド(対面とオンライン)"),
+    ]
+    STATUS_CHOICES = [
+        ("scheduled", "開催予定"),
+        ("held", "開催済み"),
+        ("cancelled", "中止"),
+        ("postponed", "延期"),
+    ]
+
+    number = models.PositiveSmallIntegerField(
+        "回数(第N回)",
+        null=True,
+        blank=True,
+        help_text="空欄のときは、その年度の開催日の順に自動で付けます。",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        "年度", editable=False, db_index=True, help_text="開催日から自動で決まります。"
+    )
+    date = models.DateField("開催日")
+    start_time = models.TimeField("開始時刻", null=True, blank=True)
+    end_time = models.TimeField("終了時刻", null=True, blank=True)
+    venue = models.CharField(
+        "会場", max_length=200, blank=True, help_text="例: 本庄市役所 4階 大会議室"
+    )
+    format = models.CharField(
+        "開催形式", max_length=20, choices=FORMAT_CHOICES, default="in_person"
+    )
+    status = models.CharField(
+        "開催の状況",
+        max_length=20,
+        choices=STATUS_CHOICES,
+        default="scheduled",
+        help_text="会議が終わったら「開催済み」にします。",
+    )
+    agenda = StreamField(
+        AgendaStreamBlock(),
+        verbose_name="議題",
+        blank=True,
+        help_text="議題ごとに、種類(報告・協議・承認・その他)と内容、結果を入れます。",
+    )
+    minutes = RichTextField(
+        "議事録",
+        blank=True,
+        features=RICH_TEXT_FEATURES + ["h3"],
+        help_text="開催後に入力します。開催前は空欄のままで構いません。",
+    )
+
+    base_form_class = MeetingPageForm
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("date"),
+                FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
+                FieldPanel("number"),
+                FieldPanel("format"),
+                FieldPanel("venue"),
+                FieldPanel("status"),
+            ],
+            heading="日時と会場",
+        ),
+        FieldPanel("summary"),
+        FieldPanel("agenda"),
+        FieldPanel("minutes"),
+        InlinePanel(
+            "handouts",
+            label="資料",
+            heading="会議資料",
+            help_text="資料番号の順に並べます。文書は「文書」から選ぶか、その場でアップロードします。",
+        ),
+    ]
+    promote_panels = Page.promote_panels
+    search_fields = BasePage.search_fields + [
+        index.SearchField("venue"),
+        index.SearchField("agenda"),
+        index.SearchField("minutes"),
+        index.RelatedFields("handouts", [index.SearchField("label"), index.SearchField("title")]),
+        index.FilterField("date"),
+        index.FilterField("fiscal_year"),
+    ]
+
+    parent_page_types = ["council.CommitteePage"]
+    subpage_types = []
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "会議の記録"
+        verbose_name_plural = "会議の記録"
+        ordering = ["-date"]
+
+    def save(self, *args, **kwargs):
+        if self.date:
+            self.fiscal_year = fiscal_year(self.date)
+        return super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        if self.date:
+            self.fiscal_year = fiscal_year(self.date)
+        return super().full_clean(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": "終了時刻は開始時刻より後の時刻にしてください。"})
+
+    @property
+    def is_written(self):
+        return self.format == "written"
+
+    @property
+    def fiscal_year_label(self):
+        return fiscal_year_label(self.fiscal_year)
+
+    def get_display_number(self):
+        if getattr(self, "display_number", None) is None:
+            parent_path = self.path[: -Page.steplen]
+            self.display_number = numbered(sibling_meetings(parent_path, self.fiscal_year)).get(
+                self.pk, self.number
+            )
+        return self.display_number
+
+    def starts_at(self):
+        """Aware datetime of the start in Asia/Tokyo, or None for a date-only meeting."""
+        if self.start_time is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(self.date, self.start_time))
+
+    def ends_at(self):
+        if self.start_time is None:
+            return None
+        end = self.end_time or self.start_time
+        return timezone.make_aware(dt.datetime.combine(self.date, end))
+
+    def event_jsonld(self):
+        """schema.org Event for search engines and assistive tools."""
+        status = {
+            "scheduled": "https://schema.org/EventScheduled",
+            "held": "https://schema.org/EventScheduled",
+            "cancelled": "https://schema.org/EventCancelled",
+            "postponed": "https://schema.org/EventPostponed",
+        }[self.status]
+        mode = {
+            "in_person": "https://schema.org/OfflineEventAttendanceMode",
+            "online": "https://schema.org/OnlineEventAttendanceMode",
+            "hybrid": "https://schema.org/MixedEventAttendanceMode",
+            "written": "https://schema.org/OnlineEventAttendanceMode",
+        }[self.format]
+        start = self.starts_at()
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "startDate": start.isoformat() if start else self.date.isoformat(),
+            "eventStatus": status,
+            "eventAttendanceMode": mode,
+            "organizer": {"@type": "Organization", "name": "児玉郡市自立支援協議会"},
+            "url": self.full_url,
+        }
+        end = self.ends_at()
+        if end and self.end_time:
+            data["endDate"] = end.isoformat()
+        if self.venue and not self.is_written:
+            data["location"] = {"@type": "Place", "name": self.venue}
+        if self.summary:
+            data["description"] = self.summary
+        return data
+
+    def is_upcoming(self, today=None):
+        today = today or timezone.localdate()
+        return self.status in ("scheduled", "postponed") and self.date >= today
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["committee"] = self.get_parent().specific
+        context["handouts"] = self.handouts.select_related("document")
+        return context
+
+
+class MeetingHandout(Orderable):
+    """A handout (資料) of a meeting: label, title and the uploaded document."""
+
+    page = ParentalKey(MeetingPage, on_delete=models.CASCADE, related_name="handouts")
+    label = models.CharField(
+        "資料番号", max_length=30, blank=True, help_text="例: 資料5-1、次第、参考資料"
+    )
+    title = models.CharField("資料名", max_length=200)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="文書",
+        null=True,
+        blank=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("title"), FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "会議資料"
+        verbose_name_plural = "会議資料"
+
+    def __str__(self):
+        return f"{self.label} {self.title}".strip()
+
+
+class MeetingArchivePage(BasePage):
+    """会議の記録: every body's meetings, filterable by 年度 and by body."""
+
+    intro = models.TextField("はじめに", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "会議の記録(一覧)"
+
+    def get_context(self, request, *args, **kwargs):
+        from council.listing import meeting_listing
+        from council.models import CommitteePage
+
+        context = super().get_context(request, *args, **kwargs)
+        committees = list(
+            CommitteePage.objects.live()
+            .public()
+            .only("title", "short_name", "path", "depth", "slug")
+        )
+        meetings = MeetingPage.objects.live().public()
+        context.update(meeting_listing(request, meetings, committees=committees))
+        return context

@@ -55,7 +55,11 @@ class CouncilFeed(Feed):
             pages = pages.child_of(self.committee)
         else:
             pages = Page.objects.live().public().type(*types, NewsPage)
-        return list(pages.order_by("-last_published_at", "-pk").defer_streamfields().specific()[:FEED_LENGTH])
+        return list(
+            pages.order_by("-last_published_at", "-pk")
+            .defer_streamfields()
+            .specific()[:FEED_LENGTH]
+        )
 
     def item_title(self, item):
         return item.title

@@ -4,7 +4,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from home.dates import fiscal_year_label
-from home.models import paginate
+from home.models import paginate, year_param
 
 PER_PAGE = 20
 UPCOMING_STATUSES = ("scheduled", "postponed")
@@ -42,8 +42,8 @@ def meeting_listing(request, meetings, committees=None):
     selected_year = None
     wanted_year = _single(request, "nendo")
     if wanted_year:
-        if wanted_year.isdigit() and int(wanted_year) in years:
-            selected_year = int(wanted_year)
+        if year_param(wanted_year) in years:
+            selected_year = year_param(wanted_year)
         else:
             notes.append("指定された年度の会議の記録はありません。すべての年度を表示しています。")
 

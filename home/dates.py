@@ -29,12 +29,16 @@ FISCAL_YEAR_START_MONTH = 4
 
 
 def as_date(value) -> dt.date:
-    """The calendar date of ``value``; aware datetimes are taken in local (Tokyo) time."""
+    """The calendar date of ``value``; aware datetimes are taken in Japan time.
+
+    The site's TIME_ZONE (Asia/Tokyo) is used even where another time zone is
+    active, as in the admin for an editor who chose one in their profile.
+    """
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             from django.utils import timezone
 
-            value = timezone.localtime(value)
+            value = timezone.localtime(value, timezone.get_default_timezone())
         return value.date()
     if isinstance(value, dt.date):
         return value

@@ -12,6 +12,14 @@ from wagtail.search import index
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 
 
+def year_param(value):
+    """A fiscal year from a query string ('2023'), or None for anything else."""
+    value = (value or "").strip()
+    if len(value) == 4 and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def paginate(request, items, per_page):
     """A page of ``items`` for ``?page=``; bad or out-of-range numbers give page 1 or the last."""
     paginator = Paginator(items, per_page)
@@ -203,7 +211,7 @@ class SecretariatContact(BaseSiteSetting):
 
     @property
     def phone_uri(self):
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return "tel:" + "".join(ch for ch in self.phone if ch in "0123456789+")
 
 
 class SearchEntry(models.Model):

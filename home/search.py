@@ -26,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Manager, Q, Value, When
+from django.db.models import Case, F, IntegerField, Manager, Q, Value, When
 from django.utils.encoding import force_str
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -176,7 +176,7 @@ def rebuild():
             continue
         index_page(page)
         live_ids.append(page.pk)
-    SearchEntry.objects.exclude(page_id__in=live_ids).delete()
+    SearchEntry.objects.filter(page__live=False).delete()
     return len(live_ids)
 
 
@@ -210,8 +210,9 @@ def search_entries(query: Query, pages=None):
             default=Value(TEXT_WEIGHT),
             output_field=IntegerField(),
         )
+    # NULLS LAST: PostgreSQL would otherwise put never-published pages first.
     return entries.annotate(score=score).order_by(
-        "-score", "-page__last_published_at", "page_id"
+        "-score", F("page__last_published_at").desc(nulls_last=True), "page_id"
     )
 
 

@@ -20,24 +20,37 @@ live_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def site_pages(live_home):
     about = StandardPageFactory(
-        parent=live_home, title="協議会について", slug="about", show_in_menus=True,
+        parent=live_home,
+        title="協議会について",
+        slug="about",
+        show_in_menus=True,
         intro="協議会の目的としくみを紹介します。",
         body=stream(
             ("heading", {"text": "協議会の目的", "level": "h2"}),
             paragraph("<p>地域の障害福祉の課題を話し合います。</p>"),
-            ("table", {
-                "caption": "会議の一覧",
-                "table": {"data": [["会議", "回数"], ["全体会", "年3回"]]},
-                "first_row_is_header": True, "first_col_is_header": True,
-            }),
+            (
+                "table",
+                {
+                    "caption": "会議の一覧",
+                    "table": {"data": [["会議", "回数"], ["全体会", "年3回"]]},
+                    "first_row_is_header": True,
+                    "first_col_is_header": True,
+                },
+            ),
         ),
     )
-    sitemap = StandardPageFactory(parent=live_home, title="サイトマップ", slug="sitemap",
-                                  page_listing="site")
+    sitemap = StandardPageFactory(
+        parent=live_home, title="サイトマップ", slug="sitemap", page_listing="site"
+    )
     news_index = NewsIndexPageFactory(parent=live_home, show_in_menus=True)
     news = [
-        NewsPageFactory(parent=news_index, title=f"グループホームのお知らせ{n}", slug=f"gh-{n}",
-                        date=dt.date(2024, 4, 1) + dt.timedelta(days=n), summary="研修会の案内です。")
+        NewsPageFactory(
+            parent=news_index,
+            title=f"グループホームのお知らせ{n}",
+            slug=f"gh-{n}",
+            date=dt.date(2024, 4, 1) + dt.timedelta(days=n),
+            summary="研修会の案内です。",
+        )
         for n in range(25)
     ]
     return {"about": about, "sitemap": sitemap, "news_index": news_index, "news": news[0]}

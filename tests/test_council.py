@@ -42,7 +42,9 @@ def council(home_page):
         "home": home_page,
         "about": about,
         "archive": MeetingArchivePageFactory(parent=home_page),
-        "plenary": CommitteePageFactory(parent=about, title="全体会", slug="zentai", kind="plenary"),
+        "plenary": CommitteePageFactory(
+            parent=about, title="全体会", slug="zentai", kind="plenary"
+        ),
         "consult": CommitteePageFactory(parent=about, title="相談支援部会", slug="soudan"),
     }
 
@@ -180,14 +182,18 @@ def test_handout_must_be_an_existing_document(admin_client, council):
     response = admin_client.post(add_url(council["plenary"]), data)
     assert response.status_code == 200
     assert not MeetingPage.objects.filter(slug="zentai-2").exists()
-    assert "正しく選択してください" in response.content.decode() or "選択" in response.content.decode()
+    assert (
+        "正しく選択してください" in response.content.decode() or "選択" in response.content.decode()
+    )
 
 
 def test_meeting_with_three_handouts_is_published_in_order(admin_client, council):
     from django.core.files.base import ContentFile
 
     docs = [
-        Document.objects.create(title=f"資料{n}", file=ContentFile(b"%PDF-1.4\n" + b"x" * 300 * 1024, name=f"s{n}.pdf"))
+        Document.objects.create(
+            title=f"資料{n}", file=ContentFile(b"%PDF-1.4\n" + b"x" * 300 * 1024, name=f"s{n}.pdf")
+        )
         for n in (1, 2, 3)
     ]
     data = meeting_form_data(
@@ -195,7 +201,12 @@ def test_meeting_with_three_handouts_is_published_in_order(admin_client, council
         end_time="16:00",
         handouts=inline_formset(
             [
-                {"label": f"資料5-{n}", "title": f"資料の名前{n}", "document": str(d.pk), "ORDER": str(n)}
+                {
+                    "label": f"資料5-{n}",
+                    "title": f"資料の名前{n}",
+                    "document": str(d.pk),
+                    "ORDER": str(n),
+                }
                 for n, d in enumerate(docs, start=1)
             ]
         ),
@@ -232,14 +243,20 @@ def report_form_data(rows, **overrides):
 
 def test_report_row_without_business_item_is_refused(admin_client, council):
     rows = [{"business_item": "", "points": streamfield([]), "new_plans": streamfield([])}]
-    response = admin_client.post(add_url(council["plenary"], "activityreportpage"), report_form_data(rows))
+    response = admin_client.post(
+        add_url(council["plenary"], "activityreportpage"), report_form_data(rows)
+    )
     assert response.status_code == 200
     assert not ActivityReportPage.objects.exists()
     assert not ReportRow.objects.exists()
 
 
 def test_report_with_duplicate_business_item_is_refused(admin_client, council):
-    row = {"business_item": str(business_item(1).pk), "points": streamfield([]), "new_plans": streamfield([])}
+    row = {
+        "business_item": str(business_item(1).pk),
+        "points": streamfield([]),
+        "new_plans": streamfield([]),
+    }
     response = admin_client.post(
         add_url(council["plenary"], "activityreportpage"), report_form_data([row, dict(row)])
     )
@@ -249,7 +266,9 @@ def test_report_with_duplicate_business_item_is_refused(admin_client, council):
 
 def test_second_report_for_the_same_year_is_refused(admin_client, council):
     add_report(council["plenary"], 2023)
-    response = admin_client.post(add_url(council["plenary"], "activityreportpage"), report_form_data([]))
+    response = admin_client.post(
+        add_url(council["plenary"], "activityreportpage"), report_form_data([])
+    )
     assert "令和5年度の活動報告は、既に" in response.content.decode()
     assert ActivityReportPage.objects.count() == 1
 
@@ -258,8 +277,14 @@ def test_report_table_aligns_points_and_has_accessible_structure(client, council
     report = add_report(
         council["plenary"],
         rows=[
-            (1, [("マップを作成した", "利便性が上がった", "年1回更新する"),
-                 ("空き情報を毎月集めた", "業務が効率化した", "継続する")], [("移動手段の整理", "要件を整理する")]),
+            (
+                1,
+                [
+                    ("マップを作成した", "利便性が上がった", "年1回更新する"),
+                    ("空き情報を毎月集めた", "業務が効率化した", "継続する"),
+                ],
+                [("移動手段の整理", "要件を整理する")],
+            ),
             (2, [("課題を整理した", "計画が具体的になった", "進捗を管理する")], []),
         ],
         as_of=dt.date(2024, 3, 31),
@@ -269,7 +294,11 @@ def test_report_table_aligns_points_and_has_accessible_structure(client, council
     table = html.split('<table class="report-table')[1].split("</table>")[0]
     assert "<caption" in table and 'scope="col"' in table and 'scope="rowgroup"' in table
     first_row = table.split("<tr>")[2]
-    assert first_row.index("マップを作成した") < first_row.index("利便性が上がった") < first_row.index("年1回更新する")
+    assert (
+        first_row.index("マップを作成した")
+        < first_row.index("利便性が上がった")
+        < first_row.index("年1回更新する")
+    )
     second_row = table.split("<tr>")[3]
     assert "空き情報を毎月集めた" in second_row and "継続する" in second_row
     assert 'rowspan="3"' in table  # two points and one new plan
@@ -286,7 +315,11 @@ def test_item_history_lines_up_plan_and_result_by_year(client, council):
     response = client.get(f"{c.url}items/{business_item(1).pk}/")
     html = response.content.decode()
     rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
-    assert [r.split("</th>")[0].split(">")[-1] for r in rows] == ["令和5年度", "令和6年度", "令和7年度"]
+    assert [r.split("</th>")[0].split(">")[-1] for r in rows] == [
+        "令和5年度",
+        "令和6年度",
+        "令和7年度",
+    ]
     assert "R6にやること" in rows[1] and "R6の取組" in rows[1] and "R6の評価" in rows[1]
     assert "R7にやること" in rows[2] and "まだ報告されていません" in rows[2]
 
@@ -301,9 +334,15 @@ def test_item_history_of_unknown_item_is_404(client, council, path):
 
 def test_meeting_page_shows_record(client, council):
     meeting = MeetingPageFactory(
-        parent=council["plenary"], title="第1回全体会", date=dt.date(2023, 7, 3),
-        start_time=dt.time(14, 0), end_time=dt.time(16, 0), venue="本庄市役所 4階",
-        agenda=stream(agenda_item("サインレスの継続について", "approval", "アンケートの結果", "継続を決定")),
+        parent=council["plenary"],
+        title="第1回全体会",
+        date=dt.date(2023, 7, 3),
+        start_time=dt.time(14, 0),
+        end_time=dt.time(16, 0),
+        venue="本庄市役所 4階",
+        agenda=stream(
+            agenda_item("サインレスの継続について", "approval", "アンケートの結果", "継続を決定")
+        ),
         minutes="<p>委員から意見が出された。</p>",
     )
     html = client.get(meeting.url).content.decode()
@@ -315,8 +354,11 @@ def test_meeting_page_shows_record(client, council):
 
 def test_written_meeting_shows_written_instead_of_venue(client, council):
     meeting = MeetingPageFactory(
-        parent=council["plenary"], date=dt.date(2023, 11, 20), format="written",
-        venue="使われない会場", start_time=dt.time(10, 0),
+        parent=council["plenary"],
+        date=dt.date(2023, 11, 20),
+        format="written",
+        venue="使われない会場",
+        start_time=dt.time(10, 0),
     )
     html = client.get(meeting.url).content.decode()
     assert "書面開催" in html and "使われない会場" not in html and "10時00分" not in html
@@ -368,6 +410,8 @@ def test_archive_filters_by_year_and_body(client, council):
     [
         ("?nendo=1999", "指定された年度"),
         ("?nendo=abc", "指定された年度"),
+        ("?nendo=²", "指定された年度"),
+        ("?nendo=２０２３", "指定された年度"),
         ("?body=nonexistent", "指定された会議・部会"),
         ("?body=" + "x" * 500, "指定された会議・部会"),
         ("?page=abc", None),
@@ -387,7 +431,9 @@ def test_archive_bad_query_strings_give_normal_page(client, council, query, note
 
 def test_archive_paginates_with_filters_kept(client, council):
     for n in range(25):
-        MeetingPageFactory(parent=council["plenary"], date=dt.date(2023, 4, 3) + dt.timedelta(days=n * 7))
+        MeetingPageFactory(
+            parent=council["plenary"], date=dt.date(2023, 4, 3) + dt.timedelta(days=n * 7)
+        )
     html = client.get(council["archive"].url + "?nendo=2023").content.decode()
     assert "25件" in html
     assert "?nendo=2023&amp;page=2" in html
@@ -403,8 +449,14 @@ def count_queries(client, url):
 def test_listing_query_count_is_the_same_for_5_and_50_meetings(client, council, where):
     def add(n, start):
         for i in range(n):
-            MeetingPageFactory(parent=council["plenary"], date=dt.date(2023, 4, 3) + dt.timedelta(days=start + i))
-        MeetingPageFactory(parent=council["plenary"], date=dt.date(2099, 1, 1) + dt.timedelta(days=start), status="scheduled")
+            MeetingPageFactory(
+                parent=council["plenary"], date=dt.date(2023, 4, 3) + dt.timedelta(days=start + i)
+            )
+        MeetingPageFactory(
+            parent=council["plenary"],
+            date=dt.date(2099, 1, 1) + dt.timedelta(days=start),
+            status="scheduled",
+        )
 
     url = council[where].url
     add(5, 0)
@@ -417,7 +469,9 @@ def test_listing_query_count_is_the_same_for_5_and_50_meetings(client, council, 
 
 
 @pytest.mark.parametrize("page_type", ["meeting", "report", "history", "about"])
-def test_detail_pages_have_bounded_queries(client, council, page_type, django_assert_max_num_queries):
+def test_detail_pages_have_bounded_queries(
+    client, council, page_type, django_assert_max_num_queries
+):
     c = council["plenary"]
     meeting = MeetingPageFactory(parent=c, date=dt.date(2023, 7, 3))
     report = add_report(c, rows=[(n, [("a", "b", "c")], []) for n in range(1, 6)])
@@ -444,19 +498,29 @@ def test_search_finds_meeting_agenda_minutes_report_cells_and_news(client, counc
     from tests.factories import NewsIndexPageFactory, NewsPageFactory, paragraph
 
     MeetingPageFactory(
-        parent=council["plenary"], title="第1回全体会",
+        parent=council["plenary"],
+        title="第1回全体会",
         agenda=stream(agenda_item("サインレスの継続", summary="モニタリング時の署名")),
         minutes="<p>基幹相談支援センターの方向性を説明した。</p>",
     )
-    add_report(council["consult"], rows=[(4, [("事例検討会を開いた", "孤立感が減った", "ハイブリッドで継続")], [])])
+    add_report(
+        council["consult"],
+        rows=[(4, [("事例検討会を開いた", "孤立感が減った", "ハイブリッドで継続")], [])],
+    )
     news_index = NewsIndexPageFactory(parent=council["home"])
-    NewsPageFactory(parent=news_index, title="協働体制の報告", body=stream(paragraph("<p>毎週火曜日のオンライン事例検討</p>")))
+    NewsPageFactory(
+        parent=news_index,
+        title="協働体制の報告",
+        body=stream(paragraph("<p>毎週火曜日のオンライン事例検討</p>")),
+    )
 
     assert "第1回全体会" in search_titles(client, "サインレス")
     assert "第1回全体会" in search_titles(client, "方向性")
     html = search_titles(client, "孤立感")
     assert "活動報告" in html
-    assert "困難事例" in search_titles(client, "ハイブリッドで継続") or "活動報告" in search_titles(client, "ハイブリッドで継続")
+    assert "困難事例" in search_titles(client, "ハイブリッドで継続") or "活動報告" in search_titles(
+        client, "ハイブリッドで継続"
+    )
     assert "協働体制の報告" in search_titles(client, "火曜日")
 
 

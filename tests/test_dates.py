@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
+from django.utils import timezone
 
 from home import dates
 
@@ -69,6 +70,17 @@ def test_wareki_without_weekday():
 )
 def test_wareki_takes_the_tokyo_date_of_aware_datetimes(value, expected):
     assert dates.wareki(value) == expected
+
+
+@pytest.mark.parametrize("active", ["UTC", "America/Los_Angeles", "Pacific/Honolulu"])
+def test_wareki_uses_japan_time_whatever_time_zone_is_active(active):
+    value = dt.datetime(2024, 3, 31, 15, 30, tzinfo=UTC)
+    with timezone.override(active):
+        assert dates.wareki(value) == "令和6年4月1日(月)"
+        assert dates.fiscal_year_label_for(value) == "令和6年度"
+        assert render("{% time_tag d %}", d=value) == (
+            '<time datetime="2024-04-01">令和6年4月1日(月)</time>'
+        )
 
 
 @pytest.mark.parametrize("value", ["2023-07-03", 20230703, None])
@@ -164,8 +176,16 @@ def render(source, **context):
         ("{{ d|nendo_label }}", "2018", "平成30年度"),
         ("{{ d|nendo_label }}", 1988, "昭和63年度"),
         ("{{ d|iso_date }}", dt.date(2023, 7, 3), "2023-07-03"),
-        ("{% time_tag d %}", dt.date(2023, 7, 3), '<time datetime="2023-07-03">令和5年7月3日(月)</time>'),
-        ("{% time_tag d False %}", dt.date(2023, 7, 3), '<time datetime="2023-07-03">令和5年7月3日</time>'),
+        (
+            "{% time_tag d %}",
+            dt.date(2023, 7, 3),
+            '<time datetime="2023-07-03">令和5年7月3日(月)</time>',
+        ),
+        (
+            "{% time_tag d False %}",
+            dt.date(2023, 7, 3),
+            '<time datetime="2023-07-03">令和5年7月3日</time>',
+        ),
     ],
 )
 def test_template_filters_and_time_tag(source, value, expected):
@@ -204,7 +224,18 @@ def test_time_tag_for_a_datetime_gives_the_tokyo_date_it_displays(value):
 @pytest.mark.parametrize(
     "value",
     [None, "", "garbage", "2023-07-03", [], {"year": 2023}, object(), 10**20, -5, 2.5e300],
-    ids=["none", "empty", "garbage", "iso-string", "list", "dict", "object", "huge", "neg", "float"],
+    ids=[
+        "none",
+        "empty",
+        "garbage",
+        "iso-string",
+        "list",
+        "dict",
+        "object",
+        "huge",
+        "neg",
+        "float",
+    ],
 )
 def test_bad_values_render_empty(source, value):
     assert render(source, d=value) == ""

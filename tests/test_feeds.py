@@ -31,16 +31,23 @@ def council(home_page):
         "plenary": plenary,
         "consult": consult,
         "first": MeetingPageFactory(
-            parent=plenary, title="第1回全体会", date=dt.date(2023, 7, 3),
-            start_time=dt.time(14, 0), end_time=dt.time(15, 30), venue="本庄市役所",
+            parent=plenary,
+            title="第1回全体会",
+            date=dt.date(2023, 7, 3),
+            start_time=dt.time(14, 0),
+            end_time=dt.time(15, 30),
+            venue="本庄市役所",
             summary="サインレスの継続を決めました。",
         ),
         "written": MeetingPageFactory(
             parent=plenary, title="第2回全体会", date=dt.date(2023, 11, 20), format="written"
         ),
         "cancelled": MeetingPageFactory(
-            parent=consult, title="中止の会", date=dt.date(2023, 8, 21),
-            start_time=dt.time(10, 0), status="cancelled",
+            parent=consult,
+            title="中止の会",
+            date=dt.date(2023, 8, 21),
+            start_time=dt.time(10, 0),
+            status="cancelled",
         ),
         "news": NewsPageFactory(parent=news, title="協働体制の報告"),
     }
@@ -116,7 +123,9 @@ def test_archive_links_its_feeds(client, council):
 @pytest.mark.parametrize("count", [3, 30])
 def test_feed_query_counts_do_not_grow(client, council, count, django_assert_max_num_queries):
     for n in range(count):
-        MeetingPageFactory(parent=council["plenary"], date=dt.date(2023, 5, 1) + dt.timedelta(days=n))
+        MeetingPageFactory(
+            parent=council["plenary"], date=dt.date(2023, 5, 1) + dt.timedelta(days=n)
+        )
     with django_assert_max_num_queries(12):
         client.get("/feeds/meetings.ics")
     with django_assert_max_num_queries(12):

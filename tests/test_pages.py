@@ -100,6 +100,7 @@ def test_news_index_lists_newest_first_and_filters_by_fiscal_year(client, home_p
     [
         "?nendo=abc",
         "?nendo=1999",
+        "?nendo=²",
         "?page=abc",
         "?page=99999",
         "?nendo=2023&page=-1",

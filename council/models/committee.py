@@ -147,10 +147,10 @@ class CommitteePage(RoutablePageMixin, BasePage):
 
     @path("items/<int:item_id>/")
     def item_history(self, request, item_id):
-        from council.history import item_history_context
-
         from django.http import Http404
         from django.template.response import TemplateResponse
+
+        from council.history import item_history_context
 
         context = item_history_context(self, request, item_id)
         if context is None:

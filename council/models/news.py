@@ -9,7 +9,7 @@ from wagtail.search import index
 
 from home.blocks import StandardStreamBlock
 from home.dates import fiscal_year, fiscal_year_label
-from home.models import BasePage, paginate
+from home.models import BasePage, paginate, year_param
 
 
 class NewsIndexPage(BasePage):
@@ -38,8 +38,8 @@ class NewsIndexPage(BasePage):
         context["fiscal_years"] = [(y, fiscal_year_label(y)) for y in years]
         context["selected_year"] = None
         if selected:
-            if selected.isdigit() and int(selected) in years:
-                year = int(selected)
+            if year_param(selected) in years:
+                year = year_param(selected)
                 context["selected_year"] = year
                 news = news.filter(date__gte=f"{year}-04-01", date__lt=f"{year + 1}-04-01")
             else:

@@ -1,10 +1,10 @@
 """Template filters for Japanese dates.
 
-    {{ meeting.date|wareki }}            → 令和5年7月3日(月)
-    {{ meeting.date|wareki_plain }}      → 令和5年7月3日
-    {{ meeting.date|nendo }}             → 令和5年度
-    {{ 2023|nendo_label }}               → 令和5年度
-    {% time_tag meeting.date %}          → <time datetime="2023-07-03">令和5年7月3日(月)</time>
+{{ meeting.date|wareki }}            → 令和5年7月3日(月)
+{{ meeting.date|wareki_plain }}      → 令和5年7月3日
+{{ meeting.date|nendo }}             → 令和5年度
+{{ 2023|nendo_label }}               → 令和5年度
+{% time_tag meeting.date %}          → <time datetime="2023-07-03">令和5年7月3日(月)</time>
 """
 
 import datetime as dt

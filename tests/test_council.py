@@ -538,3 +538,23 @@ def test_meeting_handout_titles_are_searchable(client, council):
 
 def test_pages_do_not_change_tree_root():
     assert Page.objects.filter(depth=1).count() == 1
+
+
+def test_business_item_in_use_cannot_be_deleted(admin_client, council):
+    from council.models import BusinessItem
+
+    add_report(council["plenary"], rows=[(1, [("a", "b", "c")], [])])
+    item = business_item(1)
+    url = f"/admin/snippets/council/businessitem/delete/{item.pk}/"
+    response = admin_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert BusinessItem.objects.filter(pk=item.pk).exists()
+    unused = business_item(5)
+    admin_client.post(f"/admin/snippets/council/businessitem/delete/{unused.pk}/")
+    assert not BusinessItem.objects.filter(pk=unused.pk).exists()
+
+
+def test_business_items_are_seeded():
+    from council.models import BusinessItem
+
+    assert list(BusinessItem.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5]

@@ -42,13 +42,71 @@ def home_page(db):
     return make_site_home()
 
 
-@pytest.fixture
-def live_home(django_db_serialized_rollback, transactional_db):
-    """The site's home page for tests that run a live server.
+@pytest.fixture(scope="session")
+def migration_data(django_db_setup, django_db_blocker):
+    """What migrations put in the test database (locale, root page, groups, taxonomies).
 
-    Serialized rollback restores what migrations created (root page,
-    locale, collections, groups) after each test's flush.
+    Taken once, before any test that flushes the database runs.
     """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request):
+    """Put migration data back after a transactional (live server) test flushed it.
+
+    Django's own serialized rollback cannot be used here: once Playwright's
+    event loop runs in the test thread, Django keeps connections in context
+    variables, and the fresh connection object lacks the serialized copy.
+    """
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server", "admin_client"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    data = request.getfixturevalue("migration_data")
+    request.getfixturevalue("_django_db_helper")
+    from django.db import connection
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():
+        _restore(connection, data)
+
+
+def _restore(connection, data):
+    """Load a serialized copy, content types first.
+
+    Saving other rows fires signal handlers that look up content types; if
+    those are not back yet, the handlers create them with new ids and the
+    original rows then clash with them.
+    """
+    import json
+
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import serializers
+    from django.db import transaction
+
+    Permission.objects.all().delete()
+    ContentType.objects.all().delete()
+    ContentType.objects.clear_cache()
+    rows = json.loads(data)
+    first = [r for r in rows if r["model"] == "contenttypes.contenttype"]
+    rest = [r for r in rows if r["model"] != "contenttypes.contenttype"]
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for chunk in (first, rest):
+            for obj in serializers.deserialize("json", json.dumps(chunk)):
+                obj.save()
+    connection.check_constraints()
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def live_home(transactional_db):
+    """The site's home page for tests that run a live server."""
     from tests.factories import make_site_home
 
     return make_site_home()

@@ -12,9 +12,9 @@ from tests.factories import (
     paragraph,
     stream,
 )
+from tests.live import live_db
 
 pytestmark = pytest.mark.browser
-live_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -19,11 +19,9 @@ from tests.factories import (
     report_point,
     stream,
 )
+from tests.live import live_db
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, live_db]
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "images"
 

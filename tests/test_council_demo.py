@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from wagtail.models import Page, Revision
 
 from council.models import (
@@ -33,23 +32,11 @@ def d(text):
     return dt.date.fromisoformat(text)
 
 
-@pytest.fixture(scope="module")
-def demo_content(django_db_setup, django_db_blocker):
-    """Load the demo once for this module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield demo.load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
 @pytest.fixture
-def loaded(demo_content, db):
-    assert demo_content
-    return demo_content
+def loaded(db):
+    created = demo.load()
+    assert created
+    return created
 
 
 def committee(slug):

@@ -87,6 +87,7 @@ class HomePage(BasePage):
         "council.CouncilIndexPage",
         "council.MeetingArchivePage",
         "council.NewsIndexPage",
+        "facilities.FacilityIndexPage",
     ]
     max_count = 1
     is_creatable = True

@@ -161,3 +161,51 @@ def agenda_item(title, kind="report", summary="", outcome=""):
 
 def report_point(activities="", evaluation="", plan=""):
     return ("point", {"activities": activities, "evaluation": evaluation, "plan": plan})
+
+
+# --- Facilities --------------------------------------------------------------
+
+from facilities.models import (  # noqa: E402
+    FacilityIndexPage,
+    FacilityPage,
+    FacilityService,
+    Feature,
+    Municipality,
+    ServiceType,
+    TargetGroup,
+)
+
+
+class FacilityIndexPageFactory(PublishedPageFactory):
+    title = "ふくしマップ"
+    slug = "fukushi-map"
+
+    class Meta:
+        model = FacilityIndexPage
+
+
+class FacilityPageFactory(PublishedPageFactory):
+    """A sample facility; ``services`` is a list of (service type name, capacity, [targets])."""
+
+    title = factory.Sequence(lambda n: f"サンプル事業所{n}")
+    slug = factory.Sequence(lambda n: f"facility-{n}")
+    name_kana = factory.Sequence(lambda n: f"サンプルジギョウショ{n}")
+    address = "本庄市本庄1-1-1"
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(name="本庄市"))
+
+    class Meta:
+        model = FacilityPage
+
+    @classmethod
+    def _create(cls, model_class, *args, services=(), features=(), **kwargs):
+        page = wagtail_factories.PageFactory._create.__func__(cls, model_class, *args, **kwargs)
+        for name, capacity, targets in services:
+            service = FacilityService(
+                service_type=ServiceType.objects.get(name=name), capacity=capacity
+            )
+            service.target_groups = list(TargetGroup.objects.filter(name__in=targets))
+            page.services.add(service)
+        page.features = list(Feature.objects.filter(name__in=features))
+        page.save_revision().publish()
+        page.refresh_from_db()
+        return page

@@ -140,3 +140,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# ふくしマップ: map tiles (GSI 地理院タイル by default; any XYZ template works).
+FACILITY_MAP_TILE_URL = os.environ.get(
+    "FACILITY_MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+)
+FACILITY_MAP_ATTRIBUTION = os.environ.get(
+    "FACILITY_MAP_ATTRIBUTION",
+    '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
+)
+FACILITY_MAP_CENTER = (36.215, 139.15)

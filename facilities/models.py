@@ -1,1 +1,0 @@
-"""ふくしマップ: the welfare-service directory (page types arrive with the facility search)."""

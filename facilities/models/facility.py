@@ -1,0 +1,431 @@
+"""ふくしマップ: the facility directory and one page per facility (事業所).
+
+The fields follow the national open data on disability services (WAM NET):
+one office (事業所番号) offering several services (facility × service rows),
+each with its capacity (定員); 法人番号; the office name and its reading;
+hours for weekdays, Saturdays, Sundays and holidays; closed days; latitude
+and longitude. Importing and exporting that data needs no schema change.
+"""
+
+import calendar
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from facilities import kana
+from facilities.validators import (
+    digits_only,
+    normalize_phone,
+    validate_corporate_number,
+    validate_in_district,
+    validate_office_number,
+    validate_phone,
+)
+from home.blocks import RICH_TEXT_FEATURES
+from home.models import BasePage
+
+STALE_AFTER_MONTHS = 13
+
+
+def months_before(date, months):
+    month_index = date.year * 12 + date.month - 1 - months
+    year, month = divmod(month_index, 12)
+
+    day = min(date.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
+
+
+def map_settings():
+    from django.conf import settings
+
+    return {
+        "tile_url": settings.FACILITY_MAP_TILE_URL,
+        "attribution": settings.FACILITY_MAP_ATTRIBUTION,
+        "center": settings.FACILITY_MAP_CENTER,
+    }
+
+
+class QRCodeRoutesMixin(RoutablePageMixin):
+    """QR codes that open the page, as SVG and PNG at stable URLs, for print."""
+
+    @path("qr/svg/")
+    def qr_svg(self, request):
+        from facilities.qr import qr_response
+
+        return qr_response(self.get_full_url(request), "svg", f"qr-{self.slug}.svg")
+
+    @path("qr/png/")
+    def qr_png(self, request):
+        from facilities.qr import qr_response
+
+        return qr_response(self.get_full_url(request), "png", f"qr-{self.slug}.png")
+
+
+class FacilityIndexPage(QRCodeRoutesMixin, BasePage):
+    """ふくしマップ: search the district's facilities by keyword and filters, as a list or a map."""
+
+    intro = RichTextField("はじめに", blank=True, features=RICH_TEXT_FEATURES)
+    map_note = models.CharField(
+        "地図の注意書き",
+        max_length=200,
+        blank=True,
+        default="地図の位置はおおよそのものです。訪問の前に、事業所へ電話でご確認ください。",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("map_note")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["facilities.FacilityPage"]
+    max_count = 1
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "ふくしマップ(事業所の検索)"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["map_settings"] = map_settings()
+        return context
+
+    @path("")
+    def search_view(self, request):
+        from facilities.search import FacilitySearch
+
+        search = FacilitySearch(self, request)
+        return self.render(request, context_overrides={"search": search})
+
+    @path("markers/")
+    def markers(self, request):
+        from django.http import JsonResponse
+
+        from facilities.search import FacilitySearch
+
+        search = FacilitySearch(self, request)
+        response = JsonResponse(
+            {"count": len(search.markers), "notes": search.notes, "facilities": search.markers},
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+class FacilityPageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned = super().clean()
+        for field, error in validate_in_district(
+            cleaned.get("latitude"), cleaned.get("longitude")
+        ).items():
+            if field in self.fields:
+                self.add_error(field, error)
+        return cleaned
+
+
+class FacilityPage(QRCodeRoutesMixin, BasePage):
+    """One facility (事業所): contact, location, services offered and features."""
+
+    name_kana = models.CharField(
+        "事業所名のよみ",
+        max_length=120,
+        help_text="カタカナで入力します(ひらがなは自動でカタカナになります)。50音順の並びに使います。",
+    )
+    kana_sort = models.CharField(max_length=120, editable=False, db_index=True, default="")
+    operator = models.CharField(
+        "法人名", max_length=120, blank=True, help_text="運営する法人の名前"
+    )
+    corporate_number = models.CharField(
+        "法人番号", max_length=13, blank=True, help_text="13桁。国税庁の法人番号です。"
+    )
+    office_number = models.CharField(
+        "事業所番号",
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="10桁。指定を受けたときの事業所番号です。",
+        error_messages={"unique": "この事業所番号は、既に別の事業所で使われています。"},
+    )
+    municipality = models.ForeignKey(
+        "facilities.Municipality",
+        verbose_name="市町",
+        on_delete=models.PROTECT,
+        related_name="facilities",
+    )
+    postal_code = models.CharField("郵便番号", max_length=8, blank=True, help_text="例: 367-0000")
+    address = models.CharField("住所", max_length=200)
+    latitude = models.DecimalField(
+        "緯度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="地図をクリックすると入ります。直接入力もできます(例: 36.2438)。",
+    )
+    longitude = models.DecimalField(
+        "経度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="地図をクリックすると入ります。直接入力もできます(例: 139.1902)。",
+    )
+    phone = models.CharField("電話番号", max_length=20, blank=True, help_text="例: 0495-12-3456")
+    fax = models.CharField("FAX番号", max_length=20, blank=True)
+    email = models.EmailField("メールアドレス", blank=True)
+    website = models.URLField("ホームページ", blank=True)
+    hours_weekday = models.CharField(
+        "営業時間(平日)", max_length=60, blank=True, help_text="例: 9:00〜17:00"
+    )
+    hours_saturday = models.CharField("営業時間(土曜)", max_length=60, blank=True)
+    hours_sunday = models.CharField("営業時間(日曜)", max_length=60, blank=True)
+    hours_holiday = models.CharField("営業時間(祝日)", max_length=60, blank=True)
+    closed_days = models.CharField(
+        "定休日", max_length=120, blank=True, help_text="例: 土日祝日、年末年始"
+    )
+    features = ParentalManyToManyField(
+        "facilities.Feature", verbose_name="特徴", blank=True, related_name="facilities"
+    )
+    kyoten_registered = models.BooleanField(
+        "地域生活支援拠点等に登録",
+        default=False,
+        help_text="地域生活支援拠点等として市町に登録している場合にチェックします。",
+    )
+    description = RichTextField("紹介", blank=True, features=RICH_TEXT_FEATURES)
+    verified_on = models.DateField(
+        "情報確認日",
+        null=True,
+        blank=True,
+        help_text="この内容を事業所に確かめた日。13か月を過ぎるとページに注意書きが出ます。",
+    )
+
+    base_form_class = FacilityPageForm
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("name_kana"),
+                FieldRowPanel([FieldPanel("operator"), FieldPanel("corporate_number")]),
+                FieldPanel("office_number"),
+            ],
+            heading="事業所",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("municipality"), FieldPanel("postal_code")]),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading="所在地",
+            classname="facility-location",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("fax")]),
+                FieldRowPanel([FieldPanel("email"), FieldPanel("website")]),
+            ],
+            heading="連絡先",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("hours_weekday"), FieldPanel("hours_saturday")]),
+                FieldRowPanel([FieldPanel("hours_sunday"), FieldPanel("hours_holiday")]),
+                FieldPanel("closed_days"),
+            ],
+            heading="営業日・営業時間",
+        ),
+        InlinePanel("services", label="サービス", heading="提供しているサービス", min_num=1),
+        FieldPanel("features", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("kyoten_registered"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        InlinePanel("photos", label="写真", heading="写真"),
+        FieldPanel("verified_on"),
+    ]
+    promote_panels = Page.promote_panels
+    search_fields = BasePage.search_fields + [
+        index.SearchField("name_kana"),
+        index.SearchField("operator"),
+        index.SearchField("address"),
+        index.SearchField("description"),
+        index.RelatedFields("municipality", [index.SearchField("name")]),
+        index.RelatedFields(
+            "services",
+            [
+                index.RelatedFields("service_type", [index.SearchField("name")]),
+                index.SearchField("notes"),
+            ],
+        ),
+        index.RelatedFields("features", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["facilities.FacilityIndexPage"]
+    subpage_types = []
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "事業所"
+        verbose_name_plural = "事業所"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        self.name_kana = kana.normalize_kana(self.name_kana)
+        if self.name_kana and not kana.is_valid_reading(self.name_kana):
+            errors["name_kana"] = "よみはカタカナで入力してください。"
+        if self.office_number:
+            self.office_number = digits_only(self.office_number)
+            try:
+                validate_office_number(self.office_number)
+            except ValidationError as error:
+                errors["office_number"] = error.messages
+        else:
+            self.office_number = None
+        if self.corporate_number:
+            self.corporate_number = digits_only(self.corporate_number)
+            try:
+                validate_corporate_number(self.corporate_number)
+            except ValidationError as error:
+                errors["corporate_number"] = error.messages
+        for field in ("phone", "fax"):
+            value = getattr(self, field)
+            if value:
+                setattr(self, field, normalize_phone(value))
+                try:
+                    validate_phone(value)
+                except ValidationError as error:
+                    errors[field] = error.messages
+        errors.update(validate_in_district(self.latitude, self.longitude))
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.name_kana = kana.normalize_kana(self.name_kana)
+        self.kana_sort = kana.sort_key(self.name_kana)
+        return super().save(*args, **kwargs)
+
+    def is_stale(self, today=None):
+        if self.verified_on is None:
+            return True
+        today = today or timezone.localdate()
+        return self.verified_on < months_before(today, STALE_AFTER_MONTHS)
+
+    @property
+    def phone_uri(self):
+        return "tel:" + digits_only(self.phone).replace("-", "")
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
+
+    def hours(self):
+        rows = [
+            ("平日", self.hours_weekday),
+            ("土曜", self.hours_saturday),
+            ("日曜", self.hours_sunday),
+            ("祝日", self.hours_holiday),
+        ]
+        return [(label, value) for label, value in rows if value]
+
+    def jsonld(self, request=None):
+        data = {
+            "@context": "https://schema.org",
+            "@type": "LocalBusiness",
+            "name": self.title,
+            "alternateName": self.name_kana,
+            "url": self.get_full_url(request),
+            "address": {
+                "@type": "PostalAddress",
+                "postalCode": self.postal_code,
+                "addressRegion": "埼玉県",
+                "addressLocality": self.municipality.name,
+                "streetAddress": self.address,
+                "addressCountry": "JP",
+            },
+        }
+        if self.phone:
+            data["telephone"] = self.phone
+        if self.fax:
+            data["faxNumber"] = self.fax
+        if self.email:
+            data["email"] = self.email
+        if self.has_location:
+            data["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(self.latitude),
+                "longitude": float(self.longitude),
+            }
+        if self.operator:
+            data["parentOrganization"] = {"@type": "Organization", "name": self.operator}
+        return data
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["services"] = self.services.select_related(
+            "service_type__category"
+        ).prefetch_related("target_groups")
+        context["facility_features"] = self.features.all()
+        context["photos"] = self.photos.select_related("image")
+        context["facility_index"] = self.get_parent()
+        context["map_settings"] = map_settings()
+        return context
+
+
+class FacilityService(Orderable, ClusterableModel):
+    """A service the facility offers: one row of the national data (facility × service)."""
+
+    page = ParentalKey(FacilityPage, on_delete=models.CASCADE, related_name="services")
+    service_type = models.ForeignKey(
+        "facilities.ServiceType",
+        verbose_name="サービスの種類",
+        on_delete=models.PROTECT,
+        related_name="offers",
+    )
+    capacity = models.PositiveSmallIntegerField(
+        "定員", null=True, blank=True, help_text="定員がないサービスは空欄にします。"
+    )
+    target_groups = ParentalManyToManyField(
+        "facilities.TargetGroup", verbose_name="対象者", blank=True, related_name="offers"
+    )
+    notes = models.CharField("備考", max_length=200, blank=True)
+
+    panels = [
+        FieldPanel("service_type"),
+        FieldPanel("capacity"),
+        FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("notes"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "提供しているサービス"
+        verbose_name_plural = "提供しているサービス"
+
+    def __str__(self):
+        return str(self.service_type) if self.service_type_id else "サービス"
+
+
+class FacilityPhoto(Orderable):
+    page = ParentalKey(FacilityPage, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="写真", on_delete=models.CASCADE, related_name="+"
+    )
+    alt = models.CharField(
+        "代替テキスト", max_length=200, help_text="写真に写っているものを文章で書きます(必須)。"
+    )
+    caption = models.CharField("説明", max_length=200, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("alt"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "写真"
+        verbose_name_plural = "写真"

@@ -1,0 +1,235 @@
+"""The facility search: keyword, filters with facet counts, sorting and map markers.
+
+Filters combine with AND across kinds (市町, 区分, 種類, 対象者, 特徴, 拠点) and
+OR within one kind. Next to every option the page shows how many facilities
+it would give with the other kinds' filters applied. The number of queries
+does not depend on the number of facilities: one aggregate query per kind,
+one count and one page of results with its related rows prefetched.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.functional import cached_property
+
+from home import search as site_search
+from home.models import paginate
+
+from .models import (
+    FacilityPage,
+    FacilityService,
+    Feature,
+    Municipality,
+    ServiceCategory,
+    ServiceType,
+    TargetGroup,
+)
+
+PER_PAGE = 20
+MAX_VALUES = 50
+SORTS = {"kana": "50音順", "muni": "市町順"}
+
+
+@dataclass
+class Option:
+    id: int
+    label: str
+    count: int = 0
+    selected: bool = False
+    group: str = ""
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    options: list = field(default_factory=list)
+
+    @property
+    def selected(self):
+        return [o for o in self.options if o.selected]
+
+
+def _ids(request, param, valid_ids, notes):
+    """Selected ids of one filter kind; unknown or malformed values are dropped with a note."""
+    raw = request.GET.getlist(param)[:MAX_VALUES]
+    chosen, bad = [], False
+    for value in raw:
+        value = value.strip()
+        if value.isascii() and value.isdigit() and len(value) <= 9 and int(value) in valid_ids:
+            if int(value) not in chosen:
+                chosen.append(int(value))
+        elif value:
+            bad = True
+    if bad or len(request.GET.getlist(param)) > MAX_VALUES:
+        notes.append("指定された条件の一部は見つからなかったため、その条件を使わずに検索しました。")
+    return chosen
+
+
+class FacilitySearch:
+    """Parses the query string once; results, facets and markers are computed on demand."""
+
+    def __init__(self, index_page, request):
+        self.index_page = index_page
+        self.request = request
+        self.notes = []
+        get = request.GET
+
+        self.municipalities = list(Municipality.objects.all())
+        self.categories = list(ServiceCategory.objects.all())
+        self.service_types = list(ServiceType.objects.select_related("category"))
+        self.target_groups = list(TargetGroup.objects.all())
+        self.features = list(Feature.objects.all())
+
+        self.selected = {
+            "muni": _ids(request, "muni", {m.pk for m in self.municipalities}, self.notes),
+            "cat": _ids(request, "cat", {c.pk for c in self.categories}, self.notes),
+            "svc": _ids(request, "svc", {s.pk for s in self.service_types}, self.notes),
+            "target": _ids(request, "target", {t.pk for t in self.target_groups}, self.notes),
+            "feat": _ids(request, "feat", {f.pk for f in self.features}, self.notes),
+        }
+        kyoten = get.get("kyoten", "")
+        self.kyoten = kyoten == "1"
+        if kyoten not in ("", "1"):
+            self.notes.append("拠点の条件が正しくないため、使わずに検索しました。")
+        self.query = site_search.parse_query(get.get("q", ""))
+        if get.get("q") and self.query.is_empty:
+            self.notes.append("検索できる文字が含まれていないため、言葉を使わずに検索しました。")
+        sort = get.get("sort", "kana")
+        self.sort = sort if sort in SORTS else "kana"
+        view = get.get("view", "list")
+        self.view = view if view in ("list", "map") else "list"
+        self.notes = list(dict.fromkeys(self.notes))
+
+    # --- querysets -------------------------------------------------------------
+
+    def base(self):
+        pages = FacilityPage.objects.child_of(self.index_page).live().public()
+        if not self.query.is_empty:
+            entries = site_search.search_entries(self.query, pages=pages)
+            pages = pages.filter(pk__in=entries.values("page_id"))
+        return pages
+
+    def _condition(self, kind):
+        ids = self.selected.get(kind)
+        if kind == "kyoten":
+            return Q(kyoten_registered=True) if self.kyoten else None
+        if not ids:
+            return None
+        if kind == "muni":
+            return Q(municipality_id__in=ids)
+        if kind == "cat":
+            offers = FacilityService.objects.filter(service_type__category_id__in=ids)
+        elif kind == "svc":
+            offers = FacilityService.objects.filter(service_type_id__in=ids)
+        elif kind == "target":
+            offers = FacilityService.objects.filter(target_groups__in=ids)
+        elif kind == "feat":
+            through = FacilityPage.features.through
+            return Q(pk__in=through.objects.filter(feature_id__in=ids).values("facilitypage_id"))
+        return Q(pk__in=offers.values("page_id"))
+
+    def filtered(self, *, without=None):
+        pages = self.base()
+        for kind in ("muni", "cat", "svc", "target", "feat", "kyoten"):
+            if kind == without:
+                continue
+            condition = self._condition(kind)
+            if condition is not None:
+                pages = pages.filter(condition)
+        return pages
+
+    @cached_property
+    def results_page(self):
+        pages = (
+            self.filtered()
+            .select_related("municipality")
+            .prefetch_related("services__service_type", "features")
+        )
+        if self.sort == "muni":
+            pages = pages.order_by("municipality__sort_order", "kana_sort", "name_kana", "pk")
+        else:
+            pages = pages.order_by("kana_sort", "name_kana", "pk")
+        return paginate(self.request, pages, PER_PAGE)
+
+    @property
+    def count(self):
+        return self.results_page.paginator.count
+
+    # --- facets ----------------------------------------------------------------
+
+    def _counts(self, kind):
+        pages = self.filtered(without=kind)
+        if kind == "muni":
+            rows = pages.values("municipality_id").annotate(n=Count("pk"))
+            return {r["municipality_id"]: r["n"] for r in rows}
+        if kind == "feat":
+            rows = pages.values("features").annotate(n=Count("pk", distinct=True))
+            return {r["features"]: r["n"] for r in rows if r["features"]}
+        offers = FacilityService.objects.filter(page__in=pages.values("pk"))
+        key = {
+            "cat": "service_type__category_id",
+            "svc": "service_type_id",
+            "target": "target_groups",
+        }[kind]
+        rows = offers.values(key).annotate(n=Count("page_id", distinct=True))
+        return {r[key]: r["n"] for r in rows if r[key]}
+
+    def _facet(self, kind, label, items, group=lambda item: ""):
+        counts = self._counts(kind)
+        selected = set(self.selected[kind])
+        return Facet(
+            param=kind,
+            label=label,
+            options=[
+                Option(i.pk, i.name, counts.get(i.pk, 0), i.pk in selected, group(i)) for i in items
+            ],
+        )
+
+    @cached_property
+    def facets(self):
+        return [
+            self._facet("muni", "市町", self.municipalities),
+            self._facet("cat", "サービスの区分", self.categories),
+            self._facet(
+                "svc", "サービスの種類", self.service_types, group=lambda s: s.category.name
+            ),
+            self._facet("target", "対象者", self.target_groups),
+            self._facet("feat", "特徴", self.features),
+        ]
+
+    @cached_property
+    def kyoten_count(self):
+        return self.filtered(without="kyoten").filter(kyoten_registered=True).count()
+
+    @property
+    def has_filters(self):
+        return any(self.selected.values()) or self.kyoten or not self.query.is_empty
+
+    # --- map -------------------------------------------------------------------
+
+    @cached_property
+    def markers(self):
+        pages = (
+            self.filtered()
+            .exclude(latitude=None)
+            .exclude(longitude=None)
+            .select_related("municipality")
+            .prefetch_related("services__service_type")
+            .order_by("kana_sort", "pk")
+        )
+        return [
+            {
+                "id": p.pk,
+                "name": p.title,
+                "kana": p.name_kana,
+                "url": p.url,
+                "lat": float(p.latitude),
+                "lng": float(p.longitude),
+                "municipality": p.municipality.name,
+                "address": p.address,
+                "phone": p.phone,
+                "services": [s.service_type.name for s in p.services.all()],
+            }
+            for p in pages
+        ]

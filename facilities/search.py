@@ -159,14 +159,14 @@ class FacilitySearch:
     # --- facets ----------------------------------------------------------------
 
     def _counts(self, kind):
-        pages = self.filtered(without=kind)
+        pages = self.filtered(without=kind).order_by()
         if kind == "muni":
             rows = pages.values("municipality_id").annotate(n=Count("pk"))
             return {r["municipality_id"]: r["n"] for r in rows}
         if kind == "feat":
             rows = pages.values("features").annotate(n=Count("pk", distinct=True))
             return {r["features"]: r["n"] for r in rows if r["features"]}
-        offers = FacilityService.objects.filter(page__in=pages.values("pk"))
+        offers = FacilityService.objects.filter(page__in=pages.values("pk")).order_by()
         key = {
             "cat": "service_type__category_id",
             "svc": "service_type_id",

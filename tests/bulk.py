@@ -20,7 +20,6 @@ def bulk_facilities(index, count, municipalities, service_types, target_groups=(
     start = index.numchild
     parents = []
     for n in range(count):
-        reading = f"イッカツ{n:05d}"
         parents.append(
             Page(
                 path=Page._get_path(index.path, index.depth + 1, start + n + 1),

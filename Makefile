@@ -23,6 +23,7 @@ install-dev: $(UV)
 	$(UV) sync --locked --inexact
 
 migrate: install
+	mkdir -p var/media
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate

@@ -5,3 +5,6 @@ class FacilitiesConfig(AppConfig):
     name = "facilities"
     verbose_name = "ふくしマップ"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import vacancy_admin  # noqa: F401  (admin hooks for the monthly screen)

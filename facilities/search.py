@@ -92,6 +92,10 @@ class FacilitySearch:
         self.kyoten = kyoten == "1"
         if kyoten not in ("", "1"):
             self.notes.append("拠点の条件が正しくないため、使わずに検索しました。")
+        vacancy = get.get("vacancy", "")
+        self.vacancy = vacancy == "1"
+        if vacancy not in ("", "1"):
+            self.notes.append("空き情報の条件が正しくないため、使わずに検索しました。")
         self.query = site_search.parse_query(get.get("q", ""))
         if get.get("q") and self.query.is_empty:
             self.notes.append("検索できる文字が含まれていないため、言葉を使わずに検索しました。")
@@ -114,6 +118,8 @@ class FacilitySearch:
         ids = self.selected.get(kind)
         if kind == "kyoten":
             return Q(kyoten_registered=True) if self.kyoten else None
+        if kind == "vacancy":
+            return self._vacancy_condition() if self.vacancy else None
         if not ids:
             return None
         if kind == "muni":
@@ -131,7 +137,7 @@ class FacilitySearch:
 
     def filtered(self, *, without=None):
         pages = self.base()
-        for kind in ("muni", "cat", "svc", "target", "feat", "kyoten"):
+        for kind in ("muni", "cat", "svc", "target", "feat", "kyoten", "vacancy"):
             if kind == without:
                 continue
             condition = self._condition(kind)
@@ -198,13 +204,28 @@ class FacilitySearch:
             self._facet("feat", "特徴", self.features),
         ]
 
+    def _vacancy_condition(self):
+        """Facilities with a vacancy this month (Asia/Tokyo) in a tracked service."""
+        from .models.vacancy import VacancyFigure, VacancySettings, month_start
+
+        figures = VacancyFigure.objects.filter(
+            month=month_start(),
+            vacancies__gt=0,
+            service_type__in=VacancySettings.tracked_for_default_site(),
+        )
+        return Q(pk__in=figures.values("facility_id"))
+
+    @cached_property
+    def vacancy_count(self):
+        return self.filtered(without="vacancy").filter(self._vacancy_condition()).count()
+
     @cached_property
     def kyoten_count(self):
         return self.filtered(without="kyoten").filter(kyoten_registered=True).count()
 
     @property
     def has_filters(self):
-        return any(self.selected.values()) or self.kyoten or not self.query.is_empty
+        return any(self.selected.values()) or self.kyoten or self.vacancy or not self.query.is_empty
 
     # --- map -------------------------------------------------------------------
 

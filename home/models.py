@@ -88,6 +88,7 @@ class HomePage(BasePage):
         "council.MeetingArchivePage",
         "council.NewsIndexPage",
         "facilities.FacilityIndexPage",
+        "facilities.VacancyPage",
     ]
     max_count = 1
     is_creatable = True

@@ -1,5 +1,6 @@
 from .facility import FacilityIndexPage, FacilityPage, FacilityPhoto, FacilityService
 from .taxonomy import Feature, Municipality, ServiceCategory, ServiceType, TargetGroup
+from .vacancy import VacancyFigure, VacancyPage, VacancySettings
 
 __all__ = [
     "FacilityIndexPage",
@@ -11,4 +12,7 @@ __all__ = [
     "ServiceCategory",
     "ServiceType",
     "TargetGroup",
+    "VacancyFigure",
+    "VacancyPage",
+    "VacancySettings",
 ]

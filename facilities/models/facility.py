@@ -378,7 +378,54 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         context["photos"] = self.photos.select_related("image")
         context["facility_index"] = self.get_parent()
         context["map_settings"] = map_settings()
+        context["vacancy_history"] = self.vacancy_history()
         return context
+
+    def vacancy_history(self, months=12):
+        """Per tracked service offered here: the latest figure and the last 12 months."""
+        from facilities.charts import history_svg
+        from facilities.models.vacancy import (
+            VacancyFigure,
+            VacancySettings,
+            month_start,
+            previous_month,
+        )
+
+        tracked = {s.pk: s for s in VacancySettings.tracked_for_default_site()}
+        offered = [s for s in self.services.all() if s.service_type_id in tracked]
+        if not offered:
+            return []
+        current = month_start()
+        span = [current]
+        for _ in range(months - 1):
+            span.insert(0, previous_month(span[0]))
+        figures = {
+            (f.service_type_id, f.month): f
+            for f in VacancyFigure.objects.filter(
+                facility=self, service_type_id__in=tracked, month__gte=span[0]
+            )
+        }
+        latest = {}
+        for f in VacancyFigure.objects.filter(facility=self, service_type_id__in=tracked).order_by(
+            "-month"
+        ):
+            latest.setdefault(f.service_type_id, f)
+        result = []
+        for offer in offered:
+            service = tracked[offer.service_type_id]
+            rows = [(m, figures.get((service.pk, m))) for m in span]
+            points = [(f"{m.month}月", f.vacancies if f else None) for m, f in rows]
+            result.append(
+                {
+                    "service": service,
+                    "latest": latest.get(service.pk),
+                    "rows": rows,
+                    "chart": history_svg(
+                        points, f"{self.title} {service.name}の空き人数(過去12か月)"
+                    ),
+                }
+            )
+        return result
 
 
 class FacilityService(Orderable, ClusterableModel):

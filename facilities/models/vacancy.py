@@ -1,0 +1,226 @@
+"""空き情報: monthly vacancy figures of residential services, and which services are tracked."""
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import RICH_TEXT_FEATURES
+from home.dates import wareki_month
+from home.models import BasePage
+
+DEFAULT_TRACKED = [
+    "施設入所支援",
+    "共同生活援助(介護サービス包括型)",
+    "共同生活援助(外部サービス利用型)",
+    "共同生活援助(日中サービス支援型)",
+    "短期入所",
+]
+MAX_VACANCIES = 999
+
+
+def month_start(value=None):
+    value = value or timezone.localdate()
+    return dt.date(value.year, value.month, 1)
+
+
+def previous_month(month):
+    return (month - dt.timedelta(days=1)).replace(day=1)
+
+
+def month_label(month):
+    """令和6年4月1日時点 — figures are collected as of the first of the month."""
+    return f"{wareki_month(month)}1日時点"
+
+
+@register_setting(icon="table")
+class VacancySettings(BaseSiteSetting):
+    tracked_service_types = models.ManyToManyField(
+        "facilities.ServiceType",
+        verbose_name="空き情報を集めるサービス",
+        blank=True,
+        help_text="選ばないときは、施設入所支援・共同生活援助(3類型)・短期入所を集めます。",
+    )
+
+    panels = [FieldPanel("tracked_service_types", widget=forms.CheckboxSelectMultiple)]
+
+    class Meta:
+        verbose_name = "空き情報の設定"
+
+    def tracked(self):
+        from facilities.models import ServiceType
+
+        chosen = list(self.tracked_service_types.all()) if self.pk else []
+        return chosen or list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
+
+    @classmethod
+    def tracked_for_default_site(cls):
+        from wagtail.models import Site
+
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            from facilities.models import ServiceType
+
+            return list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
+        return cls.for_site(site).tracked()
+
+
+class VacancyFigure(models.Model):
+    """One facility's vacancies for one service in one month (as of the 1st)."""
+
+    FOR_WHOM_CHOICES = [("any", "問わず"), ("male", "男性"), ("female", "女性")]
+
+    facility = models.ForeignKey(
+        "facilities.FacilityPage",
+        verbose_name="事業所",
+        on_delete=models.CASCADE,
+        related_name="vacancy_figures",
+    )
+    service_type = models.ForeignKey(
+        "facilities.ServiceType",
+        verbose_name="サービス",
+        on_delete=models.PROTECT,
+        related_name="vacancy_figures",
+    )
+    month = models.DateField("対象月", help_text="その月の1日時点の空き状況です。")
+    vacancies = models.PositiveSmallIntegerField(
+        "空き人数",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_VACANCIES)],
+        help_text="空欄は「未回答」として扱います。",
+    )
+    for_whom = models.CharField("対象", max_length=10, choices=FOR_WHOM_CHOICES, default="any")
+    trial_stay = models.BooleanField(
+        "体験利用", default=False, help_text="体験利用を受け入れられる"
+    )
+    note = models.CharField("備考", max_length=200, blank=True)
+    reported_on = models.DateField("回答日", default=timezone.localdate)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="入力者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "空き情報"
+        verbose_name_plural = "空き情報"
+        ordering = ["-month", "facility__kana_sort", "service_type__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "service_type", "month"],
+                name="one_figure_per_facility_service_month",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "service_type"])]
+
+    def __str__(self):
+        return f"{self.facility.title} {self.service_type.name} {self.month:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        self.month = month_start(self.month)
+        return super().save(*args, **kwargs)
+
+    @property
+    def answered(self):
+        return self.vacancies is not None
+
+    @property
+    def has_vacancy(self):
+        return bool(self.vacancies)
+
+    def is_stale(self, today=None):
+        """True when this figure is from before the current month (Asia/Tokyo)."""
+        return self.month < month_start(today or timezone.localdate())
+
+    @property
+    def month_label(self):
+        return month_label(self.month)
+
+
+def latest_figures(service_types, facilities=None):
+    """The newest figure of each (facility, service) pair, in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    newest = VacancyFigure.objects.filter(
+        facility=OuterRef("facility"), service_type=OuterRef("service_type")
+    ).order_by("-month")
+    figures = VacancyFigure.objects.filter(
+        service_type__in=service_types,
+        facility__live=True,
+        month=Subquery(newest.values("month")[:1]),
+    )
+    if facilities is not None:
+        figures = figures.filter(facility__in=facilities)
+    return figures.select_related("facility__municipality", "service_type")
+
+
+class VacancyPage(BasePage):
+    """空き情報: the latest vacancy figures of residential services, by service and municipality.
+
+    Public by default; the secretariat can limit it to logged-in consultation
+    offices with Wagtail's page privacy setting.
+    """
+
+    intro = RichTextField("はじめに", blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "空き情報"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tracked = VacancySettings.for_request(request).tracked()
+        figures = list(
+            latest_figures(tracked).order_by(
+                "service_type__category__sort_order",
+                "service_type__sort_order",
+                "facility__municipality__sort_order",
+                "facility__kana_sort",
+            )
+        )
+        current = month_start()
+        sections = []
+        for service in tracked:
+            rows = [f for f in figures if f.service_type_id == service.pk]
+            groups = {}
+            for figure in rows:
+                groups.setdefault(figure.facility.municipality, []).append(figure)
+            sections.append(
+                {
+                    "service": service,
+                    "groups": list(groups.items()),
+                    "available": sum(f.vacancies or 0 for f in rows if not f.is_stale(current)),
+                }
+            )
+        latest = max((f.month for f in figures), default=None)
+        context.update(
+            {
+                "sections": sections,
+                "latest_month": latest,
+                "latest_label": month_label(latest) if latest else "",
+                "current_month": current,
+                "current_label": month_label(current),
+            }
+        )
+        return context

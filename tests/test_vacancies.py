@@ -1,0 +1,314 @@
+"""空き情報: parsing, the monthly screen (all or nothing, conflicts), public pages, filter, queries."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from facilities.models import Municipality, ServiceType, TargetGroup, VacancyFigure, VacancyPage
+from facilities.models.vacancy import month_label, month_start, previous_month
+from facilities.vacancy_forms import VacancyValueError, parse_month, parse_vacancies
+from tests.bulk import bulk_facilities
+from tests.factories import FacilityIndexPageFactory, FacilityPageFactory, PublishedPageFactory
+
+pytestmark = pytest.mark.django_db
+
+GH = "共同生活援助(介護サービス包括型)"
+NYUSHO = "施設入所支援"
+
+
+class VacancyPageFactory(PublishedPageFactory):
+    title = "空き情報"
+    slug = "aki"
+
+    class Meta:
+        model = VacancyPage
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("3", 3), ("３", 3), ("１２", 12), (" 0 ", 0), ("", None), ("未回答", None), ("999", 999)],
+)
+def test_vacancies_are_read_as_whole_numbers(text, expected):
+    assert parse_vacancies(text) == expected
+
+
+@pytest.mark.parametrize("text", ["-1", "1.5", "１．５", "1000", "abc", "3人", "1e3"])
+def test_bad_vacancy_values_are_refused_in_japanese(text):
+    with pytest.raises(VacancyValueError) as error:
+        parse_vacancies(text)
+    assert "空き人数" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-11", dt.date(2026, 11, 1)),
+        ("２０２６／４", dt.date(2026, 4, 1)),
+        ("2026-13", None),
+        ("x", None),
+        ("", None),
+    ],
+)
+def test_month_parameter(text, expected):
+    assert parse_month(text) == expected
+
+
+@pytest.fixture
+def homes(home_page):
+    index = FacilityIndexPageFactory(parent=home_page)
+    return {
+        "a": FacilityPageFactory(
+            parent=index,
+            slug="a",
+            title="サンプルあおぞらホーム",
+            name_kana="アオゾラ",
+            services=[(GH, 5, ["知的"])],
+        ),
+        "b": FacilityPageFactory(
+            parent=index,
+            slug="b",
+            title="サンプルみどり園",
+            name_kana="ミドリ",
+            municipality=Municipality.objects.get(name="上里町"),
+            services=[(NYUSHO, 40, ["身体"]), ("短期入所", 4, ["身体"])],
+        ),
+        "c": FacilityPageFactory(
+            parent=index,
+            slug="c",
+            title="サンプル就労",
+            name_kana="シュウロウ",
+            services=[("就労継続支援B型", 20, ["知的"])],
+        ),
+        "index": index,
+        "home": home_page,
+    }
+
+
+def figure(facility, service, month, vacancies, **kw):
+    return VacancyFigure.objects.create(
+        facility=facility,
+        service_type=ServiceType.objects.get(name=service),
+        month=month,
+        vacancies=vacancies,
+        **kw,
+    )
+
+
+MONTHLY = "/admin/vacancies/monthly/"
+
+
+def post_month(client, month, rows, loaded_at=None):
+    data = {
+        "month": f"{month:%Y-%m}",
+        "loaded_at": (loaded_at or timezone.now()).isoformat(),
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": str(len(rows)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "5000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"form-{i}-{key}"] = value
+    return client.post(MONTHLY, data)
+
+
+def rows_for(homes, values):
+    """values: {(slug, service name): vacancies text}"""
+    result = []
+    for (slug, service), vacancies in values.items():
+        result.append(
+            {
+                "facility": str(homes[slug].pk),
+                "service_type": str(ServiceType.objects.get(name=service).pk),
+                "vacancies": vacancies,
+                "for_whom": "any",
+                "note": "",
+            }
+        )
+    return result
+
+
+def test_monthly_screen_lists_tracked_services_with_last_months_figures(admin_client, homes):
+    month = month_start()
+    figure(homes["a"], GH, previous_month(month), 2)
+    html = admin_client.get(MONTHLY + f"?month={month:%Y-%m}").content.decode()
+    assert "サンプルあおぞらホーム" in html and "サンプルみどり園" in html
+    assert "サンプル就労" not in html  # B型 is not tracked
+    assert 'value="2"' in html and "前月の値" in html
+    assert month_label(month) in html
+
+
+def test_monthly_save_writes_every_row_and_records_the_editor(admin_client, homes):
+    month = dt.date(2026, 11, 1)
+    values = {("a", GH): "１", ("b", NYUSHO): "0", ("b", "短期入所"): ""}
+    response = post_month(admin_client, month, rows_for(homes, values))
+    assert response.status_code == 302
+    saved = {(f.facility.slug, f.service_type.name): f for f in VacancyFigure.objects.all()}
+    assert saved[("a", GH)].vacancies == 1
+    assert saved[("b", NYUSHO)].vacancies == 0
+    assert ("b", "短期入所") not in saved  # blank and new: left as 未回答
+    assert saved[("a", GH)].entered_by.username == "admin"
+
+
+def test_one_invalid_row_saves_nothing(admin_client, homes):
+    month = dt.date(2026, 11, 1)
+    values = {("a", GH): "2", ("b", NYUSHO): "-1", ("b", "短期入所"): "1"}
+    response = post_month(admin_client, month, rows_for(homes, values))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "空き人数は0以上の整数で入力してください" in html and "何も保存していません" in html
+    assert not VacancyFigure.objects.exists()
+
+
+def test_rows_for_untracked_or_unknown_pairs_are_refused(admin_client, homes):
+    rows = rows_for(homes, {("c", "就労継続支援B型"): "3"})
+    post_month(admin_client, dt.date(2026, 11, 1), rows)
+    assert not VacancyFigure.objects.exists()
+
+
+def test_a_save_by_someone_else_after_opening_is_not_overwritten(admin_client, homes):
+    month = dt.date(2026, 11, 1)
+    opened = timezone.now() - dt.timedelta(minutes=5)
+    other = User.objects.create_user("sato", password="x" * 12)
+    figure(homes["a"], GH, month, 3, entered_by=other)
+    response = post_month(admin_client, month, rows_for(homes, {("a", GH): "0"}), loaded_at=opened)
+    html = response.content.decode()
+    assert "ほかの人が同じ月の空き情報を保存しました" in html and "サンプルあおぞらホーム" in html
+    assert VacancyFigure.objects.get().vacancies == 3
+
+
+def test_new_month_never_overwrites_history(admin_client, homes):
+    october = dt.date(2026, 10, 1)
+    figure(homes["a"], GH, october, 4)
+    post_month(admin_client, dt.date(2026, 11, 1), rows_for(homes, {("a", GH): "1"}))
+    assert VacancyFigure.objects.get(month=october).vacancies == 4
+    assert VacancyFigure.objects.get(month=dt.date(2026, 11, 1)).vacancies == 1
+
+
+def test_bad_month_parameter_shows_this_month(admin_client, homes):
+    response = admin_client.get(MONTHLY + "?month=2026-99")
+    assert response.status_code == 200
+    assert month_label(month_start()) in response.content.decode()
+
+
+def test_monthly_screen_needs_permission(client, homes):
+    User.objects.create_user("viewer", password="pw-123456789012", is_staff=False)
+    client.login(username="viewer", password="pw-123456789012")
+    assert client.get(MONTHLY).status_code in (302, 403)
+
+
+def test_figure_staleness_follows_tokyo_month_ends():
+    import zoneinfo
+
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    november = VacancyFigure(month=dt.date(2026, 11, 1))
+    last_minute = dt.datetime(2026, 11, 30, 14, 59, tzinfo=dt.UTC)  # 23:59 in Tokyo
+    next_day = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)  # 00:00 on 1 Dec in Tokyo
+    assert not november.is_stale(last_minute.astimezone(tokyo).date())
+    assert november.is_stale(next_day.astimezone(tokyo).date())
+    assert timezone.localdate(next_day) == dt.date(2026, 12, 1)
+
+
+def test_public_vacancy_page_shows_latest_figures_and_stale_marks(client, homes):
+    month = month_start()
+    figure(homes["a"], GH, previous_month(previous_month(month)), 5)
+    figure(homes["a"], GH, previous_month(month), 2, note="女性のみ")
+    figure(homes["b"], NYUSHO, month, 1, trial_stay=True)
+    page = VacancyPageFactory(parent=homes["home"])
+    html = client.get(page.url).content.decode()
+    assert "空きあり 1人" in html and "空きあり 2人" in html and "空きあり 5人" not in html
+    assert "※前月以前" in html and "女性のみ" in html
+    assert month_label(month) in html
+
+
+def test_vacancy_page_can_be_restricted_to_logged_in_offices(client, homes):
+    page = VacancyPageFactory(parent=homes["home"])
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+    response = client.get(page.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    User.objects.create_user("soudan", password="pw-123456789012")
+    client.login(username="soudan", password="pw-123456789012")
+    assert client.get(page.url).status_code == 200
+
+
+def test_facility_page_shows_figures_and_history_chart(client, homes):
+    month = month_start()
+    figure(homes["a"], GH, month, 2)
+    figure(homes["a"], GH, previous_month(month), None)
+    html = client.get(homes["a"].url).content.decode()
+    assert "空きあり 2人" in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
+    assert "過去12か月" in html and "未回答" in html
+    assert html.count('<tr><th scope="row">') >= 12
+
+
+def test_vacancy_filter_in_facility_search(client, homes):
+    month = month_start()
+    figure(homes["a"], GH, month, 2)
+    figure(homes["b"], NYUSHO, month, 0)
+    figure(homes["b"], "短期入所", previous_month(month), 3)  # last month does not count
+    response = client.get(homes["index"].url + "?vacancy=1")
+    search = response.context["search"]
+    assert [p.slug for p in search.results_page.object_list] == ["a"]
+    assert client.get(homes["index"].url).context["search"].vacancy_count == 1
+    assert client.get(homes["index"].url + "?vacancy=maybe").status_code == 200
+
+
+def test_dashboard_lists_facilities_without_this_months_figure(admin_client, homes):
+    figure(homes["a"], GH, month_start(), 1)
+    html = admin_client.get("/admin/").content.decode()
+    panel = html.split('id="missing-vacancies-heading"')[1].split("</section>")[0]
+    assert "サンプルみどり園" in panel and "サンプルあおぞらホーム" not in panel
+
+
+def test_modeladmin_create_records_the_editor(admin_client, homes):
+    data = {
+        "facility": str(homes["a"].pk),
+        "service_type": str(ServiceType.objects.get(name=GH).pk),
+        "month": "2026-11-01",
+        "vacancies": "2",
+        "for_whom": "female",
+        "note": "",
+        "reported_on": "2026-11-02",
+    }
+    response = admin_client.post("/admin/facilities/vacancyfigure/create/", data)
+    assert response.status_code == 302
+    assert VacancyFigure.objects.get().entered_by.username == "admin"
+
+
+@pytest.mark.parametrize("url_kind", ["public", "monthly"])
+def test_queries_are_bounded_for_20_and_500_facilities(admin_client, home_page, url_kind):
+    index = FacilityIndexPageFactory(parent=home_page)
+    page = VacancyPageFactory(parent=home_page)
+    munis = list(Municipality.objects.all())
+    gh = [ServiceType.objects.get(name=GH)]
+    groups = list(TargetGroup.objects.all())
+    month = month_start()
+
+    def add(n, prefix):
+        ids = bulk_facilities(index, n, munis, gh, groups, prefix=prefix)
+        VacancyFigure.objects.bulk_create(
+            [
+                VacancyFigure(facility_id=pk, service_type=gh[0], month=month, vacancies=i % 3)
+                for i, pk in enumerate(ids)
+            ]
+        )
+
+    url = page.url if url_kind == "public" else MONTHLY
+
+    def measure():
+        admin_client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    add(20, "少")
+    few = measure()
+    add(480, "多")
+    many = measure()
+    assert few == many <= 30

@@ -7,4 +7,4 @@ class FacilitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import vacancy_admin  # noqa: F401  (admin hooks for the monthly screen)
+        from . import vacancy_admin, vacancy_csv  # noqa: F401  (admin hooks for vacancies)

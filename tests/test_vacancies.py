@@ -312,3 +312,90 @@ def test_queries_are_bounded_for_20_and_500_facilities(admin_client, home_page, 
     add(480, "多")
     many = measure()
     assert few == many <= 30
+
+
+# --- CSV -----------------------------------------------------------------------
+
+CSV_UPLOAD = "/admin/vacancies/csv/upload/"
+HEADER = "事業所ID,事業所名,サービス,対象月,空き人数,対象,体験利用,備考\r\n"
+
+
+def upload(client, text, month="2026-11", encoding="utf-8"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = text.encode(encoding) if isinstance(text, str) else text
+    return client.post(
+        CSV_UPLOAD + f"?month={month}",
+        {"month": month, "file": SimpleUploadedFile("aki.csv", data, content_type="text/csv")},
+    )
+
+
+def test_csv_download_lists_tracked_rows_with_values(admin_client, homes):
+    figure(homes["a"], GH, dt.date(2026, 11, 1), 2, trial_stay=True)
+    response = admin_client.get("/admin/vacancies/csv/?month=2026-11")
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().split("\r\n")
+    assert lines[0] == HEADER.strip()
+    assert f"{homes['a'].pk},サンプルあおぞらホーム,{GH},2026-11,2,問わず,可," in lines
+    assert len(lines) == 4  # header + a (GH) + b (入所, 短期入所)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_csv_upload_previews_then_applies_all_rows(admin_client, homes, encoding):
+    a, b = homes["a"].pk, homes["b"].pk
+    text = HEADER + f"{a},x,{GH},2026-11,１２,女性,可,週末のみ\r\n{b},x,{NYUSHO},2026-11,0,,,\r\n"
+    response = upload(admin_client, text, encoding=encoding)
+    html = response.content.decode()
+    assert "確認: 2件が変わります" in html
+    assert not VacancyFigure.objects.exists()
+    payload = response.context["payload"]
+    response = admin_client.post(CSV_UPLOAD, {"month": "2026-11", "payload": payload, "apply": "1"})
+    assert response.status_code == 302
+    saved = VacancyFigure.objects.get(facility=homes["a"])
+    assert (saved.vacancies, saved.for_whom, saved.trial_stay, saved.note) == (
+        12,
+        "female",
+        True,
+        "週末のみ",
+    )
+    assert VacancyFigure.objects.get(facility=homes["b"]).vacancies == 0
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("{a},x,{GH},2026-11,-1,,,\r\n", "空き人数は0以上の整数"),
+        ("{a},x,{GH},2026-11,1.5,,,\r\n", "空き人数は0以上の整数"),
+        ("{a},x,{GH},2026-11,100000,,,\r\n", "大きすぎます"),
+        ("999999,x,{GH},2026-11,1,,,\r\n", "対象にありません"),
+        ("abc,x,{GH},2026-11,1,,,\r\n", "数字ではありません"),
+        ("{a},x,{GH},2026-10,1,,,\r\n", "対象月が2026-11ではありません"),
+        ("{a},x,{GH},2026-11,1,誰でも,,\r\n", "対象は「問わず」"),
+        ("{a},x,{GH},2026-11,1,,,\r\n{a},x,{GH},2026-11,2,,,\r\n", "3行目にもあります"),
+        ("{a},x,{GH},2026-11\r\n", "列の数"),
+    ],
+)
+def test_csv_row_errors_are_listed_and_nothing_changes(admin_client, homes, body, message):
+    good = f"{homes['b'].pk},x,{NYUSHO},2026-11,3,,,\r\n"
+    text = HEADER + good + body.format(a=homes["a"].pk, GH=GH)
+    html = upload(admin_client, text).content.decode()
+    assert message in html and "何も反映していません" in html
+    assert not VacancyFigure.objects.exists()
+
+
+def test_csv_with_wrong_headers_or_encoding_is_refused(admin_client, homes):
+    html = upload(admin_client, "id,name\r\n1,2\r\n").content.decode()
+    assert "1行目の見出しが違います" in html
+    html = upload(admin_client, HEADER.encode("utf-16")).content.decode()
+    assert "文字コード" in html or "見出し" in html
+    html = upload(admin_client, b"\xff\xfe\xfa\xfb\x81").content.decode()
+    assert "文字コードを読み取れませんでした" in html
+    assert not VacancyFigure.objects.exists()
+
+
+def test_tampered_preview_is_refused(admin_client, homes):
+    response = admin_client.post(
+        CSV_UPLOAD, {"month": "2026-11", "payload": "forged", "apply": "1"}
+    )
+    assert response.status_code == 302
+    assert not VacancyFigure.objects.exists()

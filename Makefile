@@ -9,7 +9,7 @@ UV_VERSION := 0.13.8
 UV := $(BIN)/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev system-deps migrate lint clean
+.PHONY: run test install install-dev system-deps migrate lint clean docs-screenshots
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 が必要です: " + sys.version.split()[0])'
@@ -35,6 +35,9 @@ system-deps:
 
 test: install-dev system-deps
 	$(BIN)/python -m pytest -q -rs
+
+docs-screenshots: install-dev system-deps
+	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_council_browser.py -k editor
 
 lint: install-dev
 	$(BIN)/ruff check .

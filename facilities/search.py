@@ -26,6 +26,7 @@ from .models import (
 )
 
 PER_PAGE = 20
+MAX_KEYWORD_MATCHES = 5000
 MAX_VALUES = 50
 SORTS = {"kana": "50音順", "muni": "市町順"}
 
@@ -107,12 +108,22 @@ class FacilitySearch:
 
     # --- querysets -------------------------------------------------------------
 
-    def base(self):
+    @cached_property
+    def _base(self):
+        # public() looks up view restrictions when called, so it is called once.
         pages = FacilityPage.objects.child_of(self.index_page).live().public()
         if not self.query.is_empty:
+            # The substring scan runs once; facets and counts reuse its result.
             entries = site_search.search_entries(self.query, pages=pages)
-            pages = pages.filter(pk__in=entries.values("page_id"))
+            matched = list(entries.values_list("page_id", flat=True)[: MAX_KEYWORD_MATCHES + 1])
+            if len(matched) > MAX_KEYWORD_MATCHES:
+                pages = pages.filter(pk__in=entries.values("page_id"))
+            else:
+                pages = pages.filter(pk__in=matched)
         return pages
+
+    def base(self):
+        return self._base
 
     def _condition(self, kind):
         ids = self.selected.get(kind)
@@ -204,14 +215,18 @@ class FacilitySearch:
             self._facet("feat", "特徴", self.features),
         ]
 
+    @cached_property
+    def _tracked_ids(self):
+        from .models.vacancy import VacancySettings
+
+        return [s.pk for s in VacancySettings.tracked_for_default_site()]
+
     def _vacancy_condition(self):
         """Facilities with a vacancy this month (Asia/Tokyo) in a tracked service."""
-        from .models.vacancy import VacancyFigure, VacancySettings, month_start
+        from .models.vacancy import VacancyFigure, month_start
 
         figures = VacancyFigure.objects.filter(
-            month=month_start(),
-            vacancies__gt=0,
-            service_type__in=VacancySettings.tracked_for_default_site(),
+            month=month_start(), vacancies__gt=0, service_type_id__in=self._tracked_ids
         )
         return Q(pk__in=figures.values("facility_id"))
 
@@ -231,26 +246,41 @@ class FacilitySearch:
 
     @cached_property
     def markers(self):
-        pages = (
-            self.filtered()
-            .exclude(latitude=None)
-            .exclude(longitude=None)
-            .select_related("municipality")
-            .prefetch_related("services__service_type")
-            .order_by("kana_sort", "pk")
+        """Every matching facility with a location, as plain data for the map."""
+        located = self.filtered().exclude(latitude=None).exclude(longitude=None)
+        pages = located.order_by("kana_sort", "pk").values(
+            "pk",
+            "title",
+            "name_kana",
+            "url_path",
+            "latitude",
+            "longitude",
+            "municipality__name",
+            "address",
+            "phone",
         )
+        pages = list(pages)
+        services = {}
+        for page_id, name in (
+            FacilityService.objects.filter(page__in=located.order_by().values("pk"))
+            .order_by("page_id", "sort_order")
+            .values_list("page_id", "service_type__name")
+        ):
+            services.setdefault(page_id, []).append(name)
+        index_url = self.index_page.get_url(self.request) or "/"
+        prefix = len(self.index_page.url_path)
         return [
             {
-                "id": p.pk,
-                "name": p.title,
-                "kana": p.name_kana,
-                "url": p.url,
-                "lat": float(p.latitude),
-                "lng": float(p.longitude),
-                "municipality": p.municipality.name,
-                "address": p.address,
-                "phone": p.phone,
-                "services": [s.service_type.name for s in p.services.all()],
+                "id": p["pk"],
+                "name": p["title"],
+                "kana": p["name_kana"],
+                "url": index_url + p["url_path"][prefix:],
+                "lat": float(p["latitude"]),
+                "lng": float(p["longitude"]),
+                "municipality": p["municipality__name"],
+                "address": p["address"],
+                "phone": p["phone"],
+                "services": services.get(p["pk"], []),
             }
             for p in pages
         ]

@@ -240,11 +240,21 @@ def load():
         if made:
             created.append(page.title)
 
+    from facilities import demo as facilities_demo
+    from facilities import vacancy_demo
+
+    facilities_created, facility_pages = facilities_demo.load(home)
+    created += facilities_created
+    created += vacancy_demo.load(home)
+
+    vacancy_page = child_by_slug(home, "aki")
     if not home.quick_links.exists():
         for order, (target, description) in enumerate(
             [
                 (about, "協議会の目的と会議のしくみ"),
                 (council_pages["meetings"], "全体会・部会の議事録と資料"),
+                (facility_pages["index"], "障害福祉サービスの事業所を探す"),
+                (vacancy_page, "入所施設・グループホームの空き状況"),
                 (news_index, "研修会の案内や活動の報告"),
             ]
         ):

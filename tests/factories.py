@@ -190,7 +190,7 @@ class FacilityPageFactory(PublishedPageFactory):
     title = factory.Sequence(lambda n: f"サンプル事業所{n}")
     slug = factory.Sequence(lambda n: f"facility-{n}")
     name_kana = factory.Sequence(lambda n: f"サンプルジギョウショ{n}")
-    address = "本庄市本庄1-1-1"
+    address = "本庄1-1-1"
     municipality = factory.LazyFunction(lambda: Municipality.objects.get(name="本庄市"))
 
     class Meta:

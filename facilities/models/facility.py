@@ -117,7 +117,6 @@ class FacilityIndexPage(QRCodeRoutesMixin, BasePage):
             {"count": len(search.markers), "notes": search.notes, "facilities": search.markers},
             json_dumps_params={"ensure_ascii": False},
         )
-        response["Cache-Control"] = "public, max-age=300"
         return response
 
 
@@ -163,7 +162,11 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         related_name="facilities",
     )
     postal_code = models.CharField("郵便番号", max_length=8, blank=True, help_text="例: 367-0000")
-    address = models.CharField("住所", max_length=200)
+    address = models.CharField(
+        "住所",
+        max_length=200,
+        help_text="市町名の後から入力します(例: 本庄1-1-1)。市町は上で選びます。",
+    )
     latitude = models.DecimalField(
         "緯度",
         max_digits=9,

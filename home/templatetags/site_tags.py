@@ -61,3 +61,11 @@ def jsonld(data):
         return ""
     text = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+@register.simple_tag
+def page_numbers(page_obj):
+    """Page numbers around the current one, with '…' for the gaps (never the whole range)."""
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )

@@ -16,6 +16,8 @@ INSTALLED_APPS = [
     "home",
     "council",
     "facilities",
+    "editorial",
+    "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class EditorialConfig(AppConfig):
+    """Who may edit what: roles, approval, upload rules and the editors' dashboard."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "editorial"
+    verbose_name = "編集の運用"

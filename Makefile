@@ -33,8 +33,9 @@ run: migrate
 system-deps:
 	@bash scripts/system-deps.sh
 
+# One worker per core; worksteal evens out the long browser tests.
 test: install-dev system-deps
-	$(BIN)/python -m pytest -q -rs
+	$(BIN)/python -m pytest -q -rs -n auto --dist worksteal
 
 docs-screenshots: install-dev system-deps
 	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_council_browser.py -k editor

@@ -114,11 +114,14 @@ class HomeQuickLink(Orderable):
         verbose_name="リンク先ページ",
         on_delete=models.CASCADE,
         related_name="+",
+        help_text="トップページのボタンから開くページを選びます。",
     )
     label = models.CharField(
         "表示名", max_length=60, blank=True, help_text="空欄のときはページのタイトルを表示します。"
     )
-    description = models.CharField("説明", max_length=120, blank=True)
+    description = models.CharField(
+        "説明", max_length=120, blank=True, help_text="ボタンの下に出る短い説明(60字程度まで)。"
+    )
 
     panels = [PageChooserPanel("link_page"), FieldPanel("label"), FieldPanel("description")]
 
@@ -134,7 +137,12 @@ class StandardPage(BasePage):
     """A general page: 協議会について, アクセシビリティ方針, サイトマップ and the like."""
 
     intro = models.TextField("はじめに", blank=True, help_text="本文の前に表示する短い文章です。")
-    body = StreamField(StandardStreamBlock(), verbose_name="本文", blank=True)
+    body = StreamField(
+        StandardStreamBlock(),
+        verbose_name="本文",
+        blank=True,
+        help_text="見出し・文章・画像・文書・表を、必要な順に組み合わせます。見出しは大見出し(h2)から使います。",
+    )
     LISTING_CHOICES = [
         ("", "表示しない"),
         ("children", "このページの下の階層のページ"),
@@ -182,9 +190,19 @@ class StandardPage(BasePage):
 class SecretariatContact(BaseSiteSetting):
     """The secretariat's contact details, shown in every page's footer."""
 
-    name = models.CharField("事務局名", max_length=120, default="児玉郡市自立支援協議会 事務局")
+    name = models.CharField(
+        "事務局名",
+        max_length=120,
+        default="児玉郡市自立支援協議会 事務局",
+        help_text="ページの下(フッター)に出る問い合わせ先の名前です。",
+    )
     postal_code = models.CharField("郵便番号", max_length=8, blank=True, help_text="例: 367-0000")
-    address = models.CharField("住所", max_length=200, blank=True)
+    address = models.CharField(
+        "住所",
+        max_length=200,
+        blank=True,
+        help_text="郵便番号から書きます(例: 〒367-8501 埼玉県本庄市本庄3-5-3)。",
+    )
     phone = models.CharField("電話番号", max_length=20, blank=True, help_text="例: 0495-00-0000")
     fax = models.CharField(
         "FAX番号",
@@ -192,11 +210,20 @@ class SecretariatContact(BaseSiteSetting):
         blank=True,
         help_text="耳や言葉の不自由な方の連絡手段として必ず載せます。",
     )
-    email = models.EmailField("メールアドレス", blank=True)
+    email = models.EmailField(
+        "メールアドレス",
+        blank=True,
+        help_text="問い合わせ用のアドレス。個人のアドレスは使わないでください。",
+    )
     office_hours = models.CharField(
         "受付時間", max_length=120, blank=True, help_text="例: 平日 午前8時30分〜午後5時15分"
     )
-    note = models.CharField("補足", max_length=200, blank=True)
+    note = models.CharField(
+        "補足",
+        max_length=200,
+        blank=True,
+        help_text="例: 電話が難しい方はFAXまたはメールでお問い合わせください。",
+    )
 
     panels = [
         FieldPanel("name"),

@@ -125,14 +125,27 @@ class MeetingPage(BasePage):
     fiscal_year = models.PositiveSmallIntegerField(
         "年度", editable=False, db_index=True, help_text="開催日から自動で決まります。"
     )
-    date = models.DateField("開催日")
-    start_time = models.TimeField("開始時刻", null=True, blank=True)
-    end_time = models.TimeField("終了時刻", null=True, blank=True)
+    date = models.DateField(
+        "開催日", help_text="会議を開いた(開く)日。年度と第N回はこの日から決まります。"
+    )
+    start_time = models.TimeField(
+        "開始時刻", null=True, blank=True, help_text="24時間制で入力します(例: 14:00)。"
+    )
+    end_time = models.TimeField(
+        "終了時刻",
+        null=True,
+        blank=True,
+        help_text="終わりの時刻が分からなければ空欄で構いません。",
+    )
     venue = models.CharField(
         "会場", max_length=200, blank=True, help_text="例: 本庄市役所 4階 大会議室"
     )
     format = models.CharField(
-        "開催形式", max_length=20, choices=FORMAT_CHOICES, default="in_person"
+        "開催形式",
+        max_length=20,
+        choices=FORMAT_CHOICES,
+        default="in_person",
+        help_text="対面・書面開催・オンライン・ハイブリッドから選びます。書面開催では会場の代わりに「書面開催」と表示されます。",
     )
     status = models.CharField(
         "開催の状況",
@@ -292,7 +305,9 @@ class MeetingHandout(Orderable):
     label = models.CharField(
         "資料番号", max_length=30, blank=True, help_text="例: 資料5-1、次第、参考資料"
     )
-    title = models.CharField("資料名", max_length=200)
+    title = models.CharField(
+        "資料名", max_length=200, help_text="資料の中身が分かる名前(例: 令和5年度活動報告)。"
+    )
     document = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name="文書",
@@ -300,6 +315,7 @@ class MeetingHandout(Orderable):
         blank=False,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text="アップロード済みの文書(PDFなど)を選びます。まだなら「文書」から先にアップロードします。",
     )
 
     panels = [FieldPanel("label"), FieldPanel("title"), FieldPanel("document")]
@@ -315,7 +331,7 @@ class MeetingHandout(Orderable):
 class MeetingArchivePage(BasePage):
     """会議の記録: every body's meetings, filterable by 年度 and by body."""
 
-    intro = models.TextField("はじめに", blank=True)
+    intro = models.TextField("はじめに", blank=True, help_text="一覧の上に出る短い説明です。")
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = BasePage.search_fields + [index.SearchField("intro")]

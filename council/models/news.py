@@ -15,7 +15,7 @@ from home.models import BasePage, paginate, year_param
 class NewsIndexPage(BasePage):
     """お知らせ: the list of news items, newest first, filterable by 年度."""
 
-    intro = models.TextField("はじめに", blank=True)
+    intro = models.TextField("はじめに", blank=True, help_text="一覧の上に出る短い説明です。")
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = BasePage.search_fields + [index.SearchField("intro")]
@@ -62,8 +62,19 @@ class NewsPage(BasePage):
     date = models.DateField(
         "掲載日", default=timezone.localdate, help_text="一覧に表示する日付です。"
     )
-    kind = models.CharField("種類", max_length=20, choices=KIND_CHOICES, default="notice")
-    body = StreamField(StandardStreamBlock(), verbose_name="本文", blank=True)
+    kind = models.CharField(
+        "種類",
+        max_length=20,
+        choices=KIND_CHOICES,
+        default="notice",
+        help_text="一覧で見出しの前に出る種類です。",
+    )
+    body = StreamField(
+        StandardStreamBlock(),
+        verbose_name="本文",
+        blank=True,
+        help_text="お知らせの本文。見出しは大見出し(h2)から使います。",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),

@@ -22,8 +22,17 @@ class BusinessItem(index.Indexed, models.Model):
     number = models.PositiveSmallIntegerField(
         "番号", unique=True, help_text="表の行の並び順です(1から)。"
     )
-    name = models.CharField("事業項目", max_length=120, unique=True)
-    description = models.TextField("説明", blank=True)
+    name = models.CharField(
+        "事業項目",
+        max_length=120,
+        unique=True,
+        help_text="活動報告・活動計画の表の行の名前(例: 相談支援体制の充実)。",
+    )
+    description = models.TextField(
+        "説明",
+        blank=True,
+        help_text="この事業項目で何をするかの短い説明。項目の推移ページに出ます。",
+    )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -101,7 +110,7 @@ class ActivityReportPage(BasePage):
     material_number = models.CharField(
         "資料番号", max_length=30, blank=True, help_text="全体会の資料番号。例: 資料5-1"
     )
-    intro = models.TextField("はじめに", blank=True)
+    intro = models.TextField("はじめに", blank=True, help_text="表の上に出る短い説明です。")
 
     base_form_class = ActivityReportPageForm
 

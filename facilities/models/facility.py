@@ -75,12 +75,18 @@ class QRCodeRoutesMixin(RoutablePageMixin):
 class FacilityIndexPage(QRCodeRoutesMixin, BasePage):
     """ふくしマップ: search the district's facilities by keyword and filters, as a list or a map."""
 
-    intro = RichTextField("はじめに", blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        "はじめに",
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text="検索の上に出る短い説明です。",
+    )
     map_note = models.CharField(
         "地図の注意書き",
         max_length=200,
         blank=True,
         default="地図の位置はおおよそのものです。訪問の前に、事業所へ電話でご確認ください。",
+        help_text="地図の下に出る注意書き(例: 位置はおおよそです)。",
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("map_note")]
@@ -160,6 +166,7 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         verbose_name="市町",
         on_delete=models.PROTECT,
         related_name="facilities",
+        help_text="事業所がある市町。検索の絞り込みに使います。",
     )
     postal_code = models.CharField("郵便番号", max_length=8, blank=True, help_text="例: 367-0000")
     address = models.CharField(
@@ -184,27 +191,51 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         help_text="地図をクリックすると入ります。直接入力もできます(例: 139.1902)。",
     )
     phone = models.CharField("電話番号", max_length=20, blank=True, help_text="例: 0495-12-3456")
-    fax = models.CharField("FAX番号", max_length=20, blank=True)
-    email = models.EmailField("メールアドレス", blank=True)
-    website = models.URLField("ホームページ", blank=True)
+    fax = models.CharField(
+        "FAX番号",
+        max_length=20,
+        blank=True,
+        help_text="ハイフン付きで入力します(例: 0495-00-0000)。なければ空欄。",
+    )
+    email = models.EmailField(
+        "メールアドレス", blank=True, help_text="事業所の問い合わせ用アドレス。なければ空欄。"
+    )
+    website = models.URLField(
+        "ホームページ", blank=True, help_text="https:// から始まるアドレス。なければ空欄。"
+    )
     hours_weekday = models.CharField(
         "営業時間(平日)", max_length=60, blank=True, help_text="例: 9:00〜17:00"
     )
-    hours_saturday = models.CharField("営業時間(土曜)", max_length=60, blank=True)
-    hours_sunday = models.CharField("営業時間(日曜)", max_length=60, blank=True)
-    hours_holiday = models.CharField("営業時間(祝日)", max_length=60, blank=True)
+    hours_saturday = models.CharField(
+        "営業時間(土曜)", max_length=60, blank=True, help_text="例: 9:00〜12:00。休みなら「休み」。"
+    )
+    hours_sunday = models.CharField(
+        "営業時間(日曜)", max_length=60, blank=True, help_text="例: 休み"
+    )
+    hours_holiday = models.CharField(
+        "営業時間(祝日)", max_length=60, blank=True, help_text="例: 休み"
+    )
     closed_days = models.CharField(
         "定休日", max_length=120, blank=True, help_text="例: 土日祝日、年末年始"
     )
     features = ParentalManyToManyField(
-        "facilities.Feature", verbose_name="特徴", blank=True, related_name="facilities"
+        "facilities.Feature",
+        verbose_name="特徴",
+        blank=True,
+        related_name="facilities",
+        help_text="当てはまるものをすべて選びます。検索の絞り込みに使います。",
     )
     kyoten_registered = models.BooleanField(
         "地域生活支援拠点等に登録",
         default=False,
         help_text="地域生活支援拠点等として市町に登録している場合にチェックします。",
     )
-    description = RichTextField("紹介", blank=True, features=RICH_TEXT_FEATURES)
+    description = RichTextField(
+        "紹介",
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text="事業所の特色や一日の流れなど。個人が特定される内容は書かないでください。",
+    )
     verified_on = models.DateField(
         "情報確認日",
         null=True,
@@ -440,14 +471,19 @@ class FacilityService(Orderable, ClusterableModel):
         verbose_name="サービスの種類",
         on_delete=models.PROTECT,
         related_name="offers",
+        help_text="障害福祉サービスの種類を選びます。",
     )
     capacity = models.PositiveSmallIntegerField(
         "定員", null=True, blank=True, help_text="定員がないサービスは空欄にします。"
     )
     target_groups = ParentalManyToManyField(
-        "facilities.TargetGroup", verbose_name="対象者", blank=True, related_name="offers"
+        "facilities.TargetGroup",
+        verbose_name="対象者",
+        blank=True,
+        related_name="offers",
+        help_text="このサービスで受け入れる方をすべて選びます。",
     )
-    notes = models.CharField("備考", max_length=200, blank=True)
+    notes = models.CharField("備考", max_length=200, blank=True, help_text="例: 体験利用できます。")
 
     panels = [
         FieldPanel("service_type"),
@@ -467,12 +503,18 @@ class FacilityService(Orderable, ClusterableModel):
 class FacilityPhoto(Orderable):
     page = ParentalKey(FacilityPage, on_delete=models.CASCADE, related_name="photos")
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name="写真", on_delete=models.CASCADE, related_name="+"
+        "wagtailimages.Image",
+        verbose_name="写真",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="外観や活動の写真。利用者の顔が分かる写真は使わないでください。",
     )
     alt = models.CharField(
         "代替テキスト", max_length=200, help_text="写真に写っているものを文章で書きます(必須)。"
     )
-    caption = models.CharField("説明", max_length=200, blank=True)
+    caption = models.CharField(
+        "説明", max_length=200, blank=True, help_text="写真の下に出る説明です。"
+    )
 
     panels = [FieldPanel("image"), FieldPanel("alt"), FieldPanel("caption")]
 

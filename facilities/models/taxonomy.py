@@ -25,8 +25,10 @@ class Municipality(models.Model):
         validators=[validate_local_government_code],
         help_text="全国地方公共団体コード(6桁)。例: 本庄市 112119",
     )
-    name = models.CharField("市町名", max_length=20, unique=True)
-    name_kana = models.CharField("よみ(カタカナ)", max_length=40)
+    name = models.CharField("市町名", max_length=20, unique=True, help_text="例: 本庄市")
+    name_kana = models.CharField(
+        "よみ(カタカナ)", max_length=40, help_text="50音順の並べ替えに使います(例: ホンジョウシ)。"
+    )
     sort_order = models.PositiveSmallIntegerField("並び順", default=0)
 
     class Meta:
@@ -39,7 +41,7 @@ class Municipality(models.Model):
 
 
 class ServiceCategory(models.Model):
-    name = models.CharField("区分", max_length=40, unique=True)
+    name = models.CharField("区分", max_length=40, unique=True, help_text="例: 日中活動系サービス")
     law = models.CharField(
         "根拠", max_length=40, blank=True, help_text="例: 障害者総合支援法、児童福祉法"
     )
@@ -56,9 +58,18 @@ class ServiceCategory(models.Model):
 
 class ServiceType(index.Indexed, models.Model):
     category = models.ForeignKey(
-        ServiceCategory, verbose_name="区分", on_delete=models.PROTECT, related_name="types"
+        ServiceCategory,
+        verbose_name="区分",
+        on_delete=models.PROTECT,
+        related_name="types",
+        help_text="このサービスが入る区分です。",
     )
-    name = models.CharField("サービスの種類", max_length=60, unique=True)
+    name = models.CharField(
+        "サービスの種類",
+        max_length=60,
+        unique=True,
+        help_text="障害者総合支援法などでの正式な名前(例: 共同生活援助(介護サービス包括型))。",
+    )
     wam_code = models.CharField(
         "サービスコード",
         max_length=4,
@@ -85,7 +96,7 @@ class ServiceType(index.Indexed, models.Model):
 
 
 class TargetGroup(models.Model):
-    name = models.CharField("対象者", max_length=20, unique=True)
+    name = models.CharField("対象者", max_length=20, unique=True, help_text="例: 知的障害")
     sort_order = models.PositiveSmallIntegerField("並び順", default=0)
 
     class Meta:
@@ -98,7 +109,7 @@ class TargetGroup(models.Model):
 
 
 class Feature(models.Model):
-    name = models.CharField("特徴", max_length=40, unique=True)
+    name = models.CharField("特徴", max_length=40, unique=True, help_text="例: 送迎あり")
     sort_order = models.PositiveSmallIntegerField("並び順", default=0)
 
     class Meta:

@@ -83,12 +83,14 @@ class VacancyFigure(models.Model):
         verbose_name="事業所",
         on_delete=models.CASCADE,
         related_name="vacancy_figures",
+        help_text="空き情報を報告した事業所。",
     )
     service_type = models.ForeignKey(
         "facilities.ServiceType",
         verbose_name="サービス",
         on_delete=models.PROTECT,
         related_name="vacancy_figures",
+        help_text="空き情報の対象のサービス。",
     )
     month = models.DateField("対象月", help_text="その月の1日時点の空き状況です。")
     vacancies = models.PositiveSmallIntegerField(
@@ -98,12 +100,22 @@ class VacancyFigure(models.Model):
         validators=[MaxValueValidator(MAX_VACANCIES)],
         help_text="空欄は「未回答」として扱います。",
     )
-    for_whom = models.CharField("対象", max_length=10, choices=FOR_WHOM_CHOICES, default="any")
+    for_whom = models.CharField(
+        "対象",
+        max_length=10,
+        choices=FOR_WHOM_CHOICES,
+        default="any",
+        help_text="空きを受け入れられる方(問わず・男性・女性)。",
+    )
     trial_stay = models.BooleanField(
         "体験利用", default=False, help_text="体験利用を受け入れられる"
     )
-    note = models.CharField("備考", max_length=200, blank=True)
-    reported_on = models.DateField("回答日", default=timezone.localdate)
+    note = models.CharField(
+        "備考", max_length=200, blank=True, help_text="例: 体験利用のみ可。公開ページに出ます。"
+    )
+    reported_on = models.DateField(
+        "回答日", default=timezone.localdate, help_text="事業所から回答を受けた日。"
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="入力者",
@@ -175,7 +187,9 @@ class VacancyPage(BasePage):
     offices with Wagtail's page privacy setting.
     """
 
-    intro = RichTextField("はじめに", blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        "はじめに", blank=True, features=RICH_TEXT_FEATURES, help_text="表の上に出る短い説明です。"
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = BasePage.search_fields + [index.SearchField("intro")]

@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from icalendar import Calendar, Event
 from wagtail.models import Page, Site
 
@@ -65,7 +66,8 @@ class CouncilFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary or item.get_verbose_name()
+        # Atom1Feed marks <summary> as type="html"; the summary is plain text.
+        return escape(item.summary or item.get_verbose_name())
 
     def item_link(self, item):
         return item.get_url(self.request)

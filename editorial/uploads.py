@@ -1,0 +1,388 @@
+"""What editors may upload, judged by each file's content rather than its name.
+
+Documents: PDF, Word (.doc, .docx), Excel (.xls, .xlsx), OpenDocument (.odt,
+.ods) and CSV, each recognised from its bytes, with an extension that agrees.
+Images: a size limit and a pixel limit read from the image's header before
+anything is decoded, so an image bomb is refused without being unpacked.
+
+Every refusal is a ``ValidationError`` in Japanese that names the file and
+the reason; the forms in ``editorial.forms`` attach these to the admin's
+upload views.
+"""
+
+import codecs
+import math
+import os
+import re
+import struct
+import warnings
+import zipfile
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+MB = 1024 * 1024
+
+# Extension -> how the content is described to editors.
+DOCUMENT_KINDS = {
+    "pdf": "PDF",
+    "doc": "Word 文書(.doc)",
+    "docx": "Word 文書(.docx)",
+    "xls": "Excel ブック(.xls)",
+    "xlsx": "Excel ブック(.xlsx)",
+    "odt": "OpenDocument 文書(.odt)",
+    "ods": "OpenDocument スプレッドシート(.ods)",
+    "csv": "CSV(UTF-8 または Shift_JIS の文字だけのファイル)",
+}
+ACCEPTED_DOCUMENTS_TEXT = (
+    "PDF、Word(.doc・.docx)、Excel(.xls・.xlsx)、OpenDocument(.odt・.ods)、CSV"
+)
+
+PDF_MAGIC = b"%PDF-"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+OOXML_MAIN_TYPES = {
+    # Macro-enabled and template variants are deliberately absent.
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (
+        "docx",
+        "/word/",
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
+        "xlsx",
+        "/xl/",
+    ),
+}
+ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+# A [Content_Types].xml larger than this is not a real document's.
+MAX_CONTENT_TYPES_BYTES = 1 * MB
+
+# Descriptions of content that is none of the accepted kinds, for messages.
+OTHER_CONTENT = {
+    "executable": "プログラム(実行ファイル)です",
+    "html": "HTML などのウェブページの内容です",
+    "image": "画像です",
+    "zip": "ZIP 圧縮ファイルです",
+    "ole2": "Word・Excel 以外の Office ファイルです",
+    "binary": "文字ではないデータが含まれています",
+    "encoding": "UTF-8 でも Shift_JIS でもない文字が含まれています",
+    "broken_pdf": "PDF の終わりがありません(ファイルが途中で切れています)",
+    "broken_zip": "ZIP の形式が壊れています",
+    "broken_ole2": "Office ファイルの形式が壊れています",
+    "empty": "中身が空です",
+}
+
+CHUNK = 1 * MB
+
+
+# --- Sizes ---------------------------------------------------------------------
+
+
+def format_size(size):
+    """A file size for editors: "205MB", "20.1MB", "350KB" (rounded up, never to the limit)."""
+    if size >= MB:
+        value = math.ceil(size * 10 / MB) / 10
+        unit = "MB"
+    else:
+        value = math.ceil(size * 10 / 1024) / 10
+        unit = "KB"
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text}{unit}"
+
+
+def refusal(name, reason, code):
+    return ValidationError(
+        "「%(name)s」は受け付けられません。%(reason)s。",
+        code=code,
+        params={"name": os.path.basename(name or ""), "reason": reason},
+    )
+
+
+def check_size(uploaded, limit):
+    """Refuse a file larger than ``limit`` bytes (``None``: no limit)."""
+    if limit is not None and uploaded.size > limit:
+        raise refusal(
+            uploaded.name,
+            f"{format_size(limit)} を超えています({format_size(uploaded.size)})",
+            "file_too_large",
+        )
+
+
+def document_max_size():
+    return getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None)
+
+
+# --- Documents -----------------------------------------------------------------
+
+
+def extension_of(name):
+    return os.path.splitext(name or "")[1].lower().lstrip(".")
+
+
+def _read_at(f, offset, size):
+    f.seek(offset)
+    return f.read(size)
+
+
+def detect_document_kind(f):
+    """What a file's bytes are: a key of DOCUMENT_KINDS, or a key of OTHER_CONTENT.
+
+    ``f`` is any seekable binary file; it is left at position 0.
+    """
+    try:
+        head = _read_at(f, 0, 8)
+        if not head:
+            return "empty"
+        if head.startswith(PDF_MAGIC):
+            kind = _pdf_kind(f)
+        elif head == OLE2_MAGIC:
+            kind = _ole2_kind(f)
+        elif head.startswith(ZIP_MAGIC):
+            kind = _zip_kind(f)
+        elif head.startswith((b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")):
+            kind = "executable"
+        elif head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")) or (
+            head.startswith(b"RIFF") and _read_at(f, 8, 4) == b"WEBP"
+        ):
+            kind = "image"
+        else:
+            kind = _text_kind(f)
+    finally:
+        f.seek(0)
+    return kind
+
+
+def _pdf_kind(f):
+    # A complete PDF ends with %%EOF (possibly followed by a line break or
+    # a little padding); a truncated upload does not.
+    f.seek(0, os.SEEK_END)
+    end = f.tell()
+    tail = _read_at(f, max(0, end - 2048), 2048)
+    return "pdf" if b"%%EOF" in tail else "broken_pdf"
+
+
+def _ole2_kind(f):
+    """Tell a Word 97-2003 document from an Excel 97-2003 book by its streams."""
+    names = ole2_stream_names(f)
+    if names is None:
+        return "broken_ole2"
+    if "WordDocument" in names:
+        return "doc"
+    if "Workbook" in names or "Book" in names:
+        return "xls"
+    return "ole2"
+
+
+FREE_OR_END = 0xFFFFFFFA  # sector numbers at or above this are markers, not sectors
+
+
+def ole2_stream_names(f):
+    """Names in an OLE2 compound file's directory (MS-CFB), or None if malformed."""
+    f.seek(0, os.SEEK_END)
+    file_size = f.tell()
+    header = _read_at(f, 0, 512)
+    if len(header) < 512 or header[28:30] != b"\xfe\xff":
+        return None
+    (shift,) = struct.unpack_from("<H", header, 30)
+    if shift not in (9, 12):
+        return None
+    sector_size = 1 << shift
+    max_sectors = max(0, file_size // sector_size - 1)
+    n_fat, first_dir = struct.unpack_from("<II", header, 44)
+    first_difat, n_difat = struct.unpack_from("<II", header, 68)
+    if n_fat > max_sectors or n_difat > max_sectors:
+        return None
+
+    def sector(number):
+        if number >= max_sectors:
+            return None
+        data = _read_at(f, (number + 1) * sector_size, sector_size)
+        return data if len(data) == sector_size else None
+
+    per_sector = sector_size // 4
+    fat_sectors = list(struct.unpack_from("<109I", header, 76))
+    number = first_difat
+    for _ in range(n_difat):
+        data = sector(number)
+        if data is None:
+            return None
+        entries = struct.unpack(f"<{per_sector}I", data)
+        fat_sectors.extend(entries[:-1])
+        number = entries[-1]
+    fat = []
+    for number in fat_sectors[:n_fat]:
+        data = sector(number)
+        if data is None:
+            return None
+        fat.extend(struct.unpack(f"<{per_sector}I", data))
+
+    names, seen = set(), set()
+    number = first_dir
+    while number < FREE_OR_END:
+        if number in seen or number >= len(fat):
+            return None
+        seen.add(number)
+        data = sector(number)
+        if data is None:
+            return None
+        for offset in range(0, sector_size, 128):
+            entry = data[offset : offset + 128]
+            (name_length,) = struct.unpack_from("<H", entry, 64)
+            if entry[66] in (1, 2, 5) and 2 <= name_length <= 64:
+                names.add(entry[: name_length - 2].decode("utf-16-le", "replace"))
+        number = fat[number]
+    return names or None
+
+
+def _zip_kind(f):
+    try:
+        with zipfile.ZipFile(f) as archive:
+            entries = archive.infolist()
+            names = {info.filename for info in entries}
+            if entries and entries[0].filename == "mimetype":
+                mimetype = archive.read(entries[0]).strip()
+                kind = ODF_MIMETYPES.get(mimetype)
+                if kind and "content.xml" in names:
+                    return kind
+                return "zip"
+            if "[Content_Types].xml" in names:
+                return _ooxml_kind(archive, names)
+            return "zip"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError):
+        return "broken_zip"
+
+
+def _ooxml_kind(archive, names):
+    info = archive.getinfo("[Content_Types].xml")
+    if info.file_size > MAX_CONTENT_TYPES_BYTES:
+        return "zip"
+    try:
+        root = ElementTree.fromstring(archive.read(info))
+    except ElementTree.ParseError:
+        return "broken_zip"
+    for element in root:
+        if not element.tag.endswith("}Override"):
+            continue
+        main = OOXML_MAIN_TYPES.get(element.get("ContentType", ""))
+        part = element.get("PartName", "")
+        if main and part.startswith(main[1]) and part.lstrip("/") in names:
+            return main[0]
+    return "zip"
+
+
+MARKUP_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml")
+# Control bytes never found in a text file (tab, LF, FF, CR and the old EOF mark are fine).
+# C1 controls, and what CP932 maps its unassigned bytes 0xA0 and 0xFD-0xFF to.
+NOT_TEXT_CHARACTERS = re.compile("[\x80-\x9f\uf8f0-\uf8f3]")
+CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1A))
+
+
+def _text_kind(f):
+    """'csv' for text in UTF-8 (with or without BOM) or Shift_JIS (CP932)."""
+    f.seek(0)
+    first = f.read(1024)
+    if first.lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower().startswith(MARKUP_STARTS):
+        return "html"
+    f.seek(0)
+    decoders = {
+        "utf-8-sig": codecs.getincrementaldecoder("utf-8-sig")(),
+        "cp932": codecs.getincrementaldecoder("cp932")(),
+    }
+    binary = bytes.maketrans(b"", b"")
+    while chunk := f.read(CHUNK):
+        if chunk.translate(binary, CONTROL_BYTES) != chunk:
+            return "binary"
+        for name, decoder in list(decoders.items()):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError:
+                del decoders[name]
+                continue
+            if NOT_TEXT_CHARACTERS.search(text):
+                del decoders[name]
+        if not decoders:
+            return "encoding"
+    for name, decoder in list(decoders.items()):
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            del decoders[name]
+    return "csv" if decoders else "encoding"
+
+
+def check_document(uploaded):
+    """Refuse a document whose extension or content is not accepted, or that is too large."""
+    name = uploaded.name
+    extension = extension_of(name)
+    if extension not in DOCUMENT_KINDS:
+        shown = f".{extension}" if extension else "拡張子なし"
+        raise refusal(
+            name,
+            f"この種類のファイル({shown})は載せられません。載せられるのは {ACCEPTED_DOCUMENTS_TEXT} です",
+            "invalid_extension",
+        )
+    check_size(uploaded, document_max_size())
+    kind = detect_document_kind(uploaded)
+    if kind == extension:
+        return
+    expected = DOCUMENT_KINDS[extension]
+    if kind in DOCUMENT_KINDS:
+        detail = f"中身は {DOCUMENT_KINDS[kind]} です。拡張子を中身に合わせて付け直してください"
+    else:
+        detail = OTHER_CONTENT[kind]
+    raise refusal(name, f"内容が {expected} ではありません({detail})", "invalid_content")
+
+
+# --- Images --------------------------------------------------------------------
+
+
+def image_pixel_limit():
+    return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", None)
+
+
+def image_size_limit():
+    return getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", None)
+
+
+def check_image_pixels(uploaded):
+    """Refuse an image whose header declares more pixels than allowed.
+
+    Only the header is read; a file Pillow cannot read at all is left for the
+    image field to refuse as "not an image".
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    limit = image_pixel_limit()
+    if limit is None:
+        return
+    uploaded.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(uploaded) as image:
+                width, height = image.size
+                frames = getattr(image, "n_frames", 1)
+    except Image.DecompressionBombError:
+        # Pillow refuses to even describe it: far beyond any sensible limit.
+        raise refusal(
+            uploaded.name,
+            f"画素数が多すぎます(上限は {limit:,} 画素です)",
+            "file_too_many_pixels",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error):
+        return
+    finally:
+        uploaded.seek(0)
+    pixels = width * height * frames
+    if pixels > limit:
+        frames_text = f"×{frames}コマ" if frames > 1 else ""
+        raise refusal(
+            uploaded.name,
+            f"画素数が多すぎます({width}×{height}{frames_text} = {pixels:,} 画素。"
+            f"上限は {limit:,} 画素です)",
+            "file_too_many_pixels",
+        )

@@ -1,0 +1,613 @@
+"""Upload rules: documents by content, images by size and pixels, through the real admin views.
+
+Every test file here is built byte by byte (a minimal PDF, Office Open XML and
+OpenDocument packages made with zipfile, OLE2 compound files following
+MS-CFB), so what is accepted is a real file of its kind.
+"""
+
+import io
+import json
+import os
+import struct
+import tempfile
+import time
+import zipfile
+import zlib
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, UploadedFile
+
+from editorial.uploads import detect_document_kind, format_size, ole2_stream_names
+
+MB = 1024 * 1024
+Document = get_document_model()
+Image = get_image_model()
+
+
+# --- Building real files -----------------------------------------------------------
+
+
+def make_pdf():
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    "{overrides}</Types>"
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="{target}"/></Relationships>'
+)
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+EXCEL_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+EXCEL_MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def _zip(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data, *method in entries:
+            archive.writestr(name, data, compress_type=method[0] if method else None)
+    return buffer.getvalue()
+
+
+def make_docx():
+    override = f'<Override PartName="/word/document.xml" ContentType="{WORD_MAIN}"/>'
+    return _zip(
+        [
+            ("[Content_Types].xml", CONTENT_TYPES.format(overrides=override)),
+            ("_rels/.rels", RELS.format(target="word/document.xml")),
+            (
+                "word/document.xml",
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                "<w:body><w:p><w:r><w:t>会議の資料</w:t></w:r></w:p></w:body></w:document>",
+            ),
+        ]
+    )
+
+
+def make_xlsx(main_type=EXCEL_MAIN):
+    overrides = (
+        f'<Override PartName="/xl/workbook.xml" ContentType="{main_type}"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    )
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel_ns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    return _zip(
+        [
+            ("[Content_Types].xml", CONTENT_TYPES.format(overrides=overrides)),
+            ("_rels/.rels", RELS.format(target="xl/workbook.xml")),
+            (
+                "xl/workbook.xml",
+                f'<workbook {ns} {rel_ns}><sheets><sheet name="空き情報" sheetId="1" '
+                'r:id="rId1"/></sheets></workbook>',
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                f'<worksheet {ns}><sheetData><row r="1"><c r="A1" t="inlineStr">'
+                "<is><t>定員</t></is></c></row></sheetData></worksheet>",
+            ),
+        ]
+    )
+
+
+def make_odf(mimetype):
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        f'manifest:media-type="{mimetype}"/><manifest:file-entry manifest:full-path="content.xml" '
+        'manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'office:version="1.2"><office:body/></office:document-content>'
+    )
+    return _zip(
+        [
+            ("mimetype", mimetype, zipfile.ZIP_STORED),
+            ("META-INF/manifest.xml", manifest),
+            ("content.xml", content),
+        ]
+    )
+
+
+FREESECT, ENDOFCHAIN, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def _directory_entry(name="", kind=0, child=NOSTREAM):
+    encoded = (name + "\0").encode("utf-16-le") if name else b""
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ",
+        encoded,
+        len(encoded),
+        kind,
+        1,  # black
+        NOSTREAM,
+        NOSTREAM,
+        child,
+        b"\0" * 16,
+        0,
+        0,
+        0,
+        ENDOFCHAIN,
+        0,
+    )
+
+
+def make_ole2(stream_name):
+    """A version 3 compound file: header, one FAT sector, one directory sector."""
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"\0" * 16,
+        0x003E,
+        0x0003,
+        0xFFFE,
+        9,  # 512-byte sectors
+        6,
+        b"\0" * 6,
+        0,  # directory sectors (always 0 in version 3)
+        1,  # FAT sectors
+        1,  # first directory sector
+        0,
+        4096,
+        ENDOFCHAIN,
+        0,
+        ENDOFCHAIN,
+        0,
+    )
+    header += struct.pack("<109I", 0, *([FREESECT] * 108))
+    fat = struct.pack("<128I", FATSECT, ENDOFCHAIN, *([FREESECT] * 126))
+    directory = (
+        _directory_entry("Root Entry", 5, child=1)
+        + _directory_entry(stream_name, 2)
+        + _directory_entry()
+        + _directory_entry()
+    )
+    assert len(header) == len(fat) == len(directory) == 512
+    return header + fat + directory
+
+
+def make_png(width=4, height=3):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (11, 83, 148)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_jpeg():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (8, 6), (11, 83, 148)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def make_png_bomb(width, height):
+    """A PNG whose header declares ``width`` x ``height`` but holds only a few bytes."""
+
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 4096, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 48 + b"This program"
+HTML = b'<!DOCTYPE html><html><body><script>alert("x")</script></body></html>'
+CSV_ROWS = "事業所名,サービス,空き\nサンプル事業所,短期入所,2\n①テスト,共同生活援助,0\n"
+
+VALID_DOCUMENTS = {
+    "kaigi.pdf": make_pdf,
+    "shiryo.docx": make_docx,
+    "meibo.xlsx": make_xlsx,
+    "gijiroku.odt": lambda: make_odf("application/vnd.oasis.opendocument.text"),
+    "yotei.ods": lambda: make_odf("application/vnd.oasis.opendocument.spreadsheet"),
+    "shiryo.doc": lambda: make_ole2("WordDocument"),
+    "meibo.xls": lambda: make_ole2("Workbook"),
+    "akijoho-utf8.csv": lambda: CSV_ROWS.encode("utf-8"),
+    "akijoho-bom.csv": lambda: CSV_ROWS.encode("utf-8-sig"),
+    "akijoho-sjis.csv": lambda: CSV_ROWS.encode("cp932"),
+}
+
+
+# --- Helpers ---------------------------------------------------------------------
+
+
+def stored_files():
+    found = set()
+
+    def walk(path):
+        dirs, files = default_storage.listdir(path)
+        found.update(os.path.join(path, name) for name in files)
+        for name in dirs:
+            walk(os.path.join(path, name))
+
+    walk("")
+    return found
+
+
+def root_collection_id():
+    return Collection.get_first_root_node().pk
+
+
+def upload(name, data):
+    return SimpleUploadedFile(name, data)
+
+
+def post_document(client, view, name, data):
+    """Upload through one of the three document upload views; returns (accepted, message text)."""
+    if view == "add":
+        response = client.post(
+            reverse("wagtaildocs:add"),
+            {"title": name, "file": upload(name, data), "collection": root_collection_id()},
+        )
+        if response.status_code == 302:
+            return True, ""
+        assert response.status_code == 200
+        return False, response.content.decode()
+    if view == "add_multiple":
+        response = client.post(
+            reverse("wagtaildocs:add_multiple"),
+            {"files[]": upload(name, data), "collection": root_collection_id()},
+        )
+        body = response.json()
+        return body["success"], body.get("error_message", "")
+    response = client.post(
+        reverse("wagtaildocs_chooser:create"),
+        {
+            "document-chooser-upload-title": name,
+            "document-chooser-upload-file": upload(name, data),
+            "document-chooser-upload-collection": root_collection_id(),
+        },
+    )
+    body = response.json()
+    return body["step"] == "chosen", body.get("htmlFragment", "") or json.dumps(body)
+
+
+def post_image(client, view, name, data):
+    if view == "add":
+        response = client.post(
+            reverse("wagtailimages:add"),
+            {"title": name, "file": upload(name, data), "collection": root_collection_id()},
+        )
+        if response.status_code == 302:
+            return True, ""
+        assert response.status_code == 200
+        return False, response.content.decode()
+    if view == "add_multiple":
+        response = client.post(
+            reverse("wagtailimages:add_multiple"),
+            {"files[]": upload(name, data), "collection": root_collection_id()},
+        )
+        body = response.json()
+        return body["success"], body.get("error_message", "")
+    response = client.post(
+        reverse("wagtailimages_chooser:create"),
+        {
+            "image-chooser-upload-title": name,
+            "image-chooser-upload-file": upload(name, data),
+            "image-chooser-upload-collection": root_collection_id(),
+        },
+    )
+    body = response.json()
+    return body["step"] in ("chosen", "select_format"), body.get("htmlFragment", "")
+
+
+VIEWS = ["add", "add_multiple", "chooser"]
+
+
+@pytest.fixture
+def nothing_left_behind(db):
+    """Asserts after the test that no row and no stored file was added."""
+    before = stored_files()
+    yield
+    assert Document.objects.count() == 0
+    assert Image.objects.count() == 0
+    assert UploadedFile.objects.count() == 0
+    assert stored_files() == before
+
+
+# --- Detection -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(VALID_DOCUMENTS))
+def test_each_accepted_kind_is_recognised_from_its_bytes(name):
+    kind = detect_document_kind(io.BytesIO(VALID_DOCUMENTS[name]()))
+    assert kind == name.rsplit(".", 1)[1]
+
+
+def test_ole2_directory_is_read_for_stream_names():
+    assert ole2_stream_names(io.BytesIO(make_ole2("WordDocument"))) == {
+        "Root Entry",
+        "WordDocument",
+    }
+    # A PowerPoint file, or a compound file cut short, is neither Word nor Excel.
+    assert detect_document_kind(io.BytesIO(make_ole2("PowerPoint Document"))) == "ole2"
+    assert detect_document_kind(io.BytesIO(make_ole2("WordDocument")[:700])) == "broken_ole2"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (EXE, "executable"),
+        (HTML, "html"),
+        (b"\xef\xbb\xbf  <html><body>x</body></html>", "html"),
+        (make_pdf()[:-20], "broken_pdf"),
+        (make_xlsx(EXCEL_MACRO_MAIN), "zip"),
+        (_zip([("readme.txt", "x")]), "zip"),
+        (b"PK\x03\x04 not really a zip", "broken_zip"),
+        (make_png(), "image"),
+        ("名前,数\n".encode("euc_jp") + b"\x8f\xa1\xa1", "encoding"),
+        (b"a,b\n\x01\x02\x03", "binary"),
+        (b"a,b\n\x00", "binary"),
+        (b"", "empty"),
+    ],
+)
+def test_other_content_is_named(data, kind):
+    assert detect_document_kind(io.BytesIO(data)) == kind
+
+
+def test_text_split_across_chunks_is_still_text(monkeypatch):
+    # A multibyte character straddling the boundary between two reads.
+    monkeypatch.setattr("editorial.uploads.CHUNK", 7)
+    assert detect_document_kind(io.BytesIO("あいうえお,かきくけこ\n".encode())) == "csv"
+    assert detect_document_kind(io.BytesIO("あいうえお,かきくけこ\n".encode("cp932"))) == "csv"
+
+
+def test_sizes_are_shown_rounded_up():
+    assert format_size(20 * MB) == "20MB"
+    assert format_size(205 * MB) == "205MB"
+    assert format_size(20 * MB + 1) == "20.1MB"
+    assert format_size(350 * 1024) == "350KB"
+
+
+# --- Documents through the admin -------------------------------------------------
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("name", sorted(VALID_DOCUMENTS))
+def test_valid_documents_are_accepted(admin_client, view, name):
+    data = VALID_DOCUMENTS[name]()
+    accepted, message = post_document(admin_client, view, name, data)
+    assert accepted, message
+    document = Document.objects.get()
+    assert document.file.name.endswith(name.rsplit(".", 1)[1])
+    with document.open_file() as stored:
+        assert stored.read() == data
+
+
+REFUSED_DOCUMENTS = [
+    ("setup.pdf", EXE, "内容が PDF ではありません(プログラム(実行ファイル)です)"),
+    ("oshirase.pdf", HTML, "内容が PDF ではありません(HTML などのウェブページの内容です)"),
+    ("kiroku.pdf", make_pdf()[:-30], "内容が PDF ではありません(PDF の終わりがありません"),
+    ("shiryo.pdf", make_docx(), "内容が PDF ではありません(中身は Word 文書(.docx) です"),
+    (
+        "meibo.docx",
+        make_xlsx(),
+        "内容が Word 文書(.docx) ではありません(中身は Excel ブック(.xlsx) です",
+    ),
+    (
+        "meibo.doc",
+        make_ole2("Workbook"),
+        "内容が Word 文書(.doc) ではありません(中身は Excel ブック(.xls) です",
+    ),
+    (
+        "macro.xlsx",
+        make_xlsx(EXCEL_MACRO_MAIN),
+        "内容が Excel ブック(.xlsx) ではありません(ZIP 圧縮ファイルです)",
+    ),
+    ("page.csv", HTML, "内容が CSV"),
+    (
+        "photo.csv",
+        make_png(),
+        "内容が CSV(UTF-8 または Shift_JIS の文字だけのファイル) ではありません(画像です)",
+    ),
+    ("setup.exe", EXE, "この種類のファイル(.exe)は載せられません"),
+    ("memo.txt", b"memo", "この種類のファイル(.txt)は載せられません"),
+]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize(
+    ("name", "data", "reason"), REFUSED_DOCUMENTS, ids=[r[0] for r in REFUSED_DOCUMENTS]
+)
+def test_bad_documents_are_refused_with_the_reason(
+    admin_client, nothing_left_behind, view, name, data, reason
+):
+    accepted, message = post_document(admin_client, view, name, data)
+    assert not accepted
+    assert f"「{name}」は受け付けられません。" in message
+    assert reason in message
+    # Only our message: no second, generic one from the model's extension check.
+    assert "拡張子 “" not in message and "File extension" not in message
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_200mb_upload_is_refused_quickly(admin_client, nothing_left_behind, view, tmp_path):
+    temp_dir = tmp_path / "uploads"
+    temp_dir.mkdir()
+    with tempfile.TemporaryFile() as big:
+        big.write(b"%PDF-1.7\n")
+        big.truncate(205 * MB)  # sparse: no 205MB written to disk by the test itself
+        big.seek(0)
+        started = time.monotonic()
+        with override_settings(FILE_UPLOAD_TEMP_DIR=str(temp_dir)):
+            accepted, message = post_document(admin_client, view, "zentai.pdf", big.read())
+        elapsed = time.monotonic() - started
+    assert not accepted
+    assert "「zentai.pdf」は受け付けられません。20MB を超えています(205MB)。" in message
+    assert elapsed < 15, f"{elapsed:.1f}秒かかりました"
+    # Django's temporary copy of the upload is gone too.
+    assert list(temp_dir.iterdir()) == []
+
+
+@override_settings(WAGTAILDOCS_MAX_UPLOAD_SIZE=1 * MB)
+def test_document_size_limit_follows_the_setting(admin_client, nothing_left_behind):
+    data = CSV_ROWS.encode() * (MB // len(CSV_ROWS.encode()) + 1)
+    accepted, message = post_document(admin_client, "add", "ookii.csv", data)
+    assert not accepted
+    assert "1MB を超えています(1.1MB)" in message
+
+
+def test_document_size_limit_reads_the_environment():
+    import subprocess
+    import sys
+
+    code = "from cms.settings import base; print(base.WAGTAILDOCS_MAX_UPLOAD_SIZE)"
+    env = {**os.environ, "DOCUMENT_MAX_UPLOAD_SIZE_MB": "5"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == str(5 * MB)
+
+
+def test_upload_page_tells_editors_what_is_accepted(admin_client):
+    page = admin_client.get(reverse("wagtaildocs:add")).content.decode()
+    assert "載せられるのは PDF、Word(.doc・.docx)、Excel(.xls・.xlsx)" in page
+    assert "(20MB まで)" in page
+
+
+def test_editing_a_document_without_a_new_file_keeps_it(admin_client):
+    accepted, message = post_document(admin_client, "add", "kaigi.pdf", make_pdf())
+    assert accepted, message
+    document = Document.objects.get()
+    response = admin_client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {"title": "第1回 会議資料", "collection": document.collection_id},
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.title == "第1回 会議資料"
+
+
+def test_replacing_a_document_with_bad_content_keeps_the_old_file(admin_client):
+    accepted, message = post_document(admin_client, "add", "kaigi.pdf", make_pdf())
+    assert accepted, message
+    document = Document.objects.get()
+    before = stored_files()
+    response = admin_client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {
+            "title": document.title,
+            "collection": document.collection_id,
+            "file": upload("kaigi.pdf", EXE),
+        },
+    )
+    assert response.status_code == 200
+    assert "内容が PDF ではありません" in response.content.decode()
+    assert stored_files() == before
+    with Document.objects.get().open_file() as stored:
+        assert stored.read() == make_pdf()
+
+
+# --- Images through the admin ----------------------------------------------------
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize(("name", "make"), [("logo.png", make_png), ("shashin.jpg", make_jpeg)])
+def test_valid_images_are_accepted(admin_client, view, name, make):
+    accepted, message = post_image(admin_client, view, name, make())
+    assert accepted, message
+    assert Image.objects.count() == 1
+
+
+REFUSED_IMAGES = [
+    (
+        "bakudan.png",
+        make_png_bomb(30000, 30000),
+        "画素数が多すぎます(上限は 40,000,000 画素です)",
+    ),
+    (
+        "ookii.png",
+        make_png_bomb(8000, 6000),
+        "画素数が多すぎます(8000×6000 = 48,000,000 画素。上限は 40,000,000 画素です)",
+    ),
+    ("setup.jpg", EXE, "内容がJPEG・PNG・WebP の画像ではありません"),
+    ("page.jpg", HTML, "内容がJPEG・PNG・WebP の画像ではありません"),
+    ("logo.jpg", make_png(), "内容が拡張子(.jpg)と合っていません(中身は PNG の画像です)"),
+    ("anime.gif", b"GIF89a" + b"\0" * 20, "この種類のファイル(.gif)は載せられません"),
+    ("kireta.png", make_png(400, 300)[:60], "受け付けられません。"),
+]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize(
+    ("name", "data", "reason"), REFUSED_IMAGES, ids=[r[0] for r in REFUSED_IMAGES]
+)
+def test_bad_images_are_refused_with_the_reason(
+    admin_client, nothing_left_behind, view, name, data, reason
+):
+    accepted, message = post_image(admin_client, view, name, data)
+    assert not accepted
+    assert f"「{name}」は受け付けられません。" in message
+    assert reason in message
+
+
+@override_settings(WAGTAILIMAGES_MAX_UPLOAD_SIZE=2 * 1024)
+@pytest.mark.parametrize("view", VIEWS)
+def test_image_size_limit(admin_client, nothing_left_behind, view):
+    noisy = io.BytesIO()
+    PILImage.frombytes("L", (64, 64), os.urandom(64 * 64)).save(noisy, "PNG")
+    accepted, message = post_image(admin_client, view, "noise.png", noisy.getvalue())
+    assert not accepted
+    assert "「noise.png」は受け付けられません。2KB を超えています(" in message
+
+
+def test_image_limits_read_the_environment():
+    import subprocess
+    import sys
+
+    code = (
+        "from cms.settings import base; "
+        "print(base.WAGTAILIMAGES_MAX_UPLOAD_SIZE, base.WAGTAILIMAGES_MAX_IMAGE_PIXELS)"
+    )
+    env = {**os.environ, "IMAGE_MAX_UPLOAD_SIZE_MB": "3", "IMAGE_MAX_PIXELS": "1000000"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == [str(3 * MB), "1000000"]

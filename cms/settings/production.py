@@ -2,7 +2,9 @@
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL,
 WAGTAILADMIN_BASE_URL. Optional: CSRF_TRUSTED_ORIGINS, MEDIA_ROOT,
-STATIC_ROOT, SECURE_HSTS_SECONDS, EMAIL_URL-style settings below.
+STATIC_ROOT, SECURE_HSTS_SECONDS, the e-mail settings, LOGIN_CLIENT_IP_HEADER,
+MEDIA_STORAGE=s3 with the AWS_* variables, FRONTEND_CACHE_PURGE_URL and
+CLOUDFLARE_* for purging the front-end cache. docs/deploy.md lists them all.
 """
 
 import os
@@ -31,12 +33,13 @@ SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", "true").lower() == "true"
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
+
+# The reverse proxy's header with the client's address, for the login throttling
+# (deploy/nginx.conf sets X-Real-IP). Empty: REMOTE_ADDR.
+LOGIN_CLIENT_IP_HEADER = env("LOGIN_CLIENT_IP_HEADER", "HTTP_X_REAL_IP")
 
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
@@ -47,3 +50,72 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING["root"]["level"] = env("LOG_LEVEL", "INFO")  # noqa: F405
+
+# --- Uploaded files: on disk (MEDIA_ROOT) or on S3-compatible storage -------------------------
+MEDIA_STORAGE = env("MEDIA_STORAGE", "disk").strip().lower()
+if MEDIA_STORAGE == "s3":
+    try:
+        import storages  # noqa: F401
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 には django-storages と boto3 が必要です。"
+            "`uv sync --extra s3` で入れてください。"
+        ) from error
+    if not env("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 のときは、環境変数 AWS_STORAGE_BUCKET_NAME にバケット名を設定してください。"
+        )
+    _s3_options = {
+        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env("AWS_S3_REGION_NAME") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+        "custom_domain": env("AWS_S3_CUSTOM_DOMAIN") or None,
+        "location": env("AWS_LOCATION", ""),
+        # Image URLs are kept in cached pages, so they must not expire: the bucket (or
+        # the custom domain in front of it) serves the files publicly.
+        "querystring_auth": env("AWS_QUERYSTRING_AUTH", "false").lower() == "true",
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    STORAGES["default"] = {  # noqa: F405
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3_options,
+    }
+    # Documents go through Django, so the collection's privacy settings still apply.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
+    if _s3_options["custom_domain"]:
+        _media_origin = "https://" + _s3_options["custom_domain"]
+    elif _s3_options["endpoint_url"]:
+        from cms.security import origin_of
+
+        _media_origin = origin_of(_s3_options["endpoint_url"])
+    else:
+        _media_origin = "https://*.amazonaws.com"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)  # noqa: F405
+elif MEDIA_STORAGE != "disk":
+    raise ImproperlyConfigured(
+        f"環境変数 MEDIA_STORAGE は disk か s3 にしてください(今の値: {MEDIA_STORAGE})。"
+    )
+
+# --- Front-end cache purge on publish -----------------------------------------------------------
+# FRONTEND_CACHE_PURGE_URL: where the HTTP PURGE requests go (nginx with the cache-purge
+# module or Varnish), e.g. http://127.0.0.1:8080. CLOUDFLARE_API_TOKEN with CLOUDFLARE_ZONE_ID
+# adds Cloudflare. Neither set: nothing is purged.
+WAGTAILFRONTENDCACHE = {}
+if env("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
+    }
+if env("CLOUDFLARE_API_TOKEN"):
+    if not env("CLOUDFLARE_ZONE_ID"):
+        raise ImproperlyConfigured(
+            "CLOUDFLARE_API_TOKEN を使うときは、環境変数 CLOUDFLARE_ZONE_ID も設定してください。"
+        )
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env("CLOUDFLARE_API_TOKEN"),
+        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
+    }

@@ -1,0 +1,51 @@
+"""Purging the front-end cache (nginx, Varnish, Cloudflare) when pages change.
+
+``wagtail.contrib.frontend_cache`` already purges a page's own URLs when it is
+published or unpublished. The pages that list it change too: its parent (the
+news list, the facility directory, a committee's meeting list), the home page
+(latest news), the sitemap and the council's feeds. This module purges those.
+Nothing is sent unless ``WAGTAILFRONTENDCACHE`` names a backend.
+"""
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.signals import page_published, page_unpublished
+
+# Site-wide URLs whose content depends on the published pages.
+LISTING_URL_NAMES = ["sitemap", "council_atom", "council_calendar"]
+
+
+def listing_urls(page):
+    """Absolute URLs of the pages and feeds that list ``page`` (not ``page`` itself)."""
+    site = page.get_site()
+    if site is None:
+        return []
+    root_url = site.root_url
+    urls = []
+    parent = page.get_parent()
+    for listing in (parent, site.root_page):
+        if listing is None or listing.depth < 2 or listing.pk == page.pk:
+            continue
+        url = listing.specific_deferred.get_full_url()
+        if url and url not in urls:
+            urls.append(url)
+    for name in LISTING_URL_NAMES:
+        try:
+            urls.append(root_url + reverse(name))
+        except NoReverseMatch:
+            continue
+    return urls
+
+
+def purge_listings(sender, instance, **kwargs):
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    batch = PurgeBatch()
+    batch.add_urls(listing_urls(instance))
+    batch.purge()
+
+
+def register_signal_handlers():
+    page_published.connect(purge_listings, dispatch_uid="cms_purge_listings_published")
+    page_unpublished.connect(purge_listings, dispatch_uid="cms_purge_listings_unpublished")

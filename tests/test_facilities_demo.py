@@ -18,6 +18,7 @@ from facilities.models import (
 from facilities.validators import DISTRICT_BOUNDS
 from home import demo as home_demo
 from home.models import HomePage, SearchEntry
+from tests.live import ensure_migration_data
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +36,15 @@ POSTAL_PREFIXES = {
 
 
 @pytest.fixture(scope="module")
-def demo_content(django_db_setup, django_db_blocker):
+def demo_content(django_db_setup, django_db_blocker, migration_data):
     """Load the demo once for this module, inside a transaction rolled back at the end.
 
     Each test still runs in its own savepoint (pytest-django's ``db``), so a
     test that changes the content leaves the others untouched.
     """
+    with django_db_blocker.unblock():
+        # A live-server test run earlier by this worker may have flushed the database.
+        ensure_migration_data(migration_data)
     with django_db_blocker.unblock(), transaction.atomic():
         everything = home_demo.load()  # the site's demo loads the facilities too
         home = HomePage.objects.get()

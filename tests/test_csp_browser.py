@@ -159,6 +159,26 @@ def test_public_pages_work_without_policy_violations(live_server, page, site):
     assert watch.unexpected == []
 
 
+def test_admin_works_under_its_policy(live_server, page, site):
+    """The admin's inline scripts run: the editor opens, the location picker draws its map."""
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("kanri", "kanri@example.jp", "kanri-pass-2024")
+    watch = Watch(page, live_server)
+    watch.goto("/admin/login/")
+    page.fill("#id_username", "kanri")
+    page.fill("#id_password", "kanri-pass-2024")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/")
+    assert page.locator("#editor-tasks-heading").count() == 1
+
+    watch.goto(f"/admin/pages/{site['facility'].pk}/edit/")
+    page.wait_for_selector('#facility-location-map[data-map-state="ready"]')
+    page.wait_for_selector("#facility-location-map .leaflet-tile-loaded")
+    assert watch.violations() == []
+    assert watch.unexpected == []
+
+
 def test_an_inline_script_is_blocked_and_reported(live_server, page, site):
     """The control: the listener does see a violation when there is one."""
     watch = Watch(page, live_server)

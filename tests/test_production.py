@@ -166,7 +166,8 @@ def test_the_admin_gets_its_own_policy(admin_client, home_page):
     policy = response["Content-Security-Policy"]
     assert "object-src 'none'" in policy
     assert "frame-ancestors 'self'" in policy
-    assert "script-src" not in policy
+    assert "script-src 'self' 'unsafe-inline'" in policy
+    assert "default-src 'self'" in policy
     assert response["X-Content-Type-Options"] == "nosniff"
 
 

@@ -94,6 +94,7 @@ if MEDIA_STORAGE == "s3":
     else:
         _media_origin = "https://*.amazonaws.com"
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)  # noqa: F405
+    ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)  # noqa: F405
 elif MEDIA_STORAGE != "disk":
     raise ImproperlyConfigured(
         f"環境変数 MEDIA_STORAGE は disk か s3 にしてください(今の値: {MEDIA_STORAGE})。"

@@ -7,3 +7,8 @@ class EditorialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "editorial"
     verbose_name = "編集の運用"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from home import demo
@@ -14,3 +15,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"  - {title}")
         else:
             self.stdout.write("デモコンテンツは作成済みです。変更はありません。")
+        call_command("setup_roles", stdout=self.stdout)

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             self.stdout.write(f"管理者アカウント: {names}")
             if password_file.exists():
                 self.stdout.write(f"最初のパスワードは {password_file} にあります。")
+        call_command("setup_roles", stdout=self.stdout)
         self.stdout.write("管理画面: http://127.0.0.1:8000/admin/")
         self.stdout.write(
             "パスワードの変更: 管理画面右上のアカウント設定、または "

@@ -16,6 +16,7 @@ from facilities.models import (
     ServiceCategory,
     ServiceType,
     TargetGroup,
+    VacancyPage,
 )
 from facilities.search import FacilitySearch
 from facilities.validators import validate_corporate_number, validate_phone
@@ -513,3 +514,13 @@ def test_search_page_queries_are_the_same_for_20_and_2000_facilities(client, hom
         index, type("R", (), {"GET": __import__("django.http").http.QueryDict("")})()
     )
     assert search.count == 2000
+
+
+@pytest.mark.parametrize(
+    "model, field",
+    [(FacilityIndexPage, "intro"), (FacilityPage, "description"), (VacancyPage, "intro")],
+)
+def test_facility_rich_text_offers_no_document_links(model, field):
+    """施設情報担当 cannot choose documents, so their editor must not offer the button."""
+    features = model._meta.get_field(field).features
+    assert "document-link" not in features and "link" in features

@@ -37,6 +37,10 @@ from home.models import BasePage
 
 STALE_AFTER_MONTHS = 13
 
+# Facility editors (施設情報担当) hold no document permission, so their rich text
+# offers no document links they could not choose.
+FACILITY_RICH_TEXT_FEATURES = [f for f in RICH_TEXT_FEATURES if f != "document-link"]
+
 
 def months_before(date, months):
     month_index = date.year * 12 + date.month - 1 - months
@@ -78,7 +82,7 @@ class FacilityIndexPage(QRCodeRoutesMixin, BasePage):
     intro = RichTextField(
         "はじめに",
         blank=True,
-        features=RICH_TEXT_FEATURES,
+        features=FACILITY_RICH_TEXT_FEATURES,
         help_text="検索の上に出る短い説明です。",
     )
     map_note = models.CharField(
@@ -233,7 +237,7 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
     description = RichTextField(
         "紹介",
         blank=True,
-        features=RICH_TEXT_FEATURES,
+        features=FACILITY_RICH_TEXT_FEATURES,
         help_text="事業所の特色や一日の流れなど。個人が特定される内容は書かないでください。",
     )
     verified_on = models.DateField(

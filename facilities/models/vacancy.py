@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.blocks import RICH_TEXT_FEATURES
+from facilities.models.facility import FACILITY_RICH_TEXT_FEATURES
 from home.dates import wareki_month
 from home.models import BasePage
 
@@ -188,7 +188,10 @@ class VacancyPage(BasePage):
     """
 
     intro = RichTextField(
-        "はじめに", blank=True, features=RICH_TEXT_FEATURES, help_text="表の上に出る短い説明です。"
+        "はじめに",
+        blank=True,
+        features=FACILITY_RICH_TEXT_FEATURES,
+        help_text="表の上に出る短い説明です。",
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

@@ -263,7 +263,7 @@ class FacilitySearch:
         services = {}
         for page_id, name in (
             FacilityService.objects.filter(page__in=located.order_by().values("pk"))
-            .order_by("page_id", "sort_order")
+            .order_by("page_id", "sort_order", "pk")
             .values_list("page_id", "service_type__name")
         ):
             services.setdefault(page_id, []).append(name)

@@ -19,3 +19,6 @@ AUTHENTICATION_BACKENDS = [
     "editorial.logins.RequestOptionalAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# On PostgreSQL the suite empties tables with DELETE instead of TRUNCATE (tests/postgresql).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405

@@ -169,6 +169,7 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

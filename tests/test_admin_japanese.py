@@ -259,6 +259,9 @@ def test_users_list_is_in_japanese(client, superuser):
             ("Assign role to selected users", "選択したユーザーに役割を割り当て"),
         ],
     )
+    # The active column's icon text, read by screen readers (templates/wagtailadmin/tables).
+    assert "<title>True</title>" not in body and ">True<" not in body
+    assert "はい" in body
 
 
 def test_user_without_admin_access_is_told_in_japanese(client, db):

@@ -260,8 +260,6 @@ def test_users_list_is_in_japanese(client, superuser):
         ],
     )
     # The active column's icon text, read by screen readers (templates/wagtailadmin/tables).
-    import re
-
     spoken = re.findall(
         r'icon-check[^>]*>.*?<span class="w-sr-only">\s*(.*?)\s*</span>', body, re.S
     )

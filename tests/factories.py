@@ -6,6 +6,7 @@ import datetime as dt
 import factory
 import wagtail_factories
 from wagtail.models import Page, Site
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from council.models import NewsIndexPage, NewsPage
 from home.models import HomePage, StandardPage
@@ -161,6 +162,35 @@ def agenda_item(title, kind="report", summary="", outcome=""):
 
 def report_point(activities="", evaluation="", plan=""):
     return ("point", {"activities": activities, "evaluation": evaluation, "plan": plan})
+
+
+def meeting_form_data(action="publish", **overrides):
+    """The admin's meeting form as an editor posts it (add and edit views).
+
+    ``action`` names the button pressed: "publish", "submit" (to the workflow), "save".
+    """
+    data = {
+        "title": "第2回全体会",
+        "slug": "zentai-2",
+        "date": "2023-11-20",
+        "start_time": "",
+        "end_time": "",
+        "number": "",
+        "format": "in_person",
+        "venue": "本庄市役所",
+        "status": "held",
+        "summary": "",
+        "agenda": streamfield([]),
+        "minutes": rich_text(""),
+        "handouts": inline_formset([]),
+        "seo_title": "",
+        "search_description": "",
+        "go_live_at": "",
+        "expire_at": "",
+        f"action-{action}": action,
+    }
+    data.update(overrides)
+    return nested_form_data(data)
 
 
 # --- Facilities --------------------------------------------------------------

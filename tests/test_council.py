@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.documents.models import Document
 from wagtail.models import Page
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from council.models import (
     ActivityReportPage,
@@ -28,6 +28,7 @@ from tests.factories import (
     MeetingPageFactory,
     agenda_item,
     business_item,
+    meeting_form_data,
     report_point,
     stream,
 )
@@ -107,29 +108,6 @@ def test_meeting_number_follows_date_within_fiscal_year(council):
 def test_editor_number_wins_over_computed(council):
     meeting = MeetingPageFactory(parent=council["plenary"], date=dt.date(2023, 7, 3), number=5)
     assert meeting.get_display_number() == 5
-
-
-def meeting_form_data(**overrides):
-    data = {
-        "title": "第2回全体会",
-        "slug": "zentai-2",
-        "date": "2023-11-20",
-        "start_time": "",
-        "end_time": "",
-        "number": "",
-        "format": "in_person",
-        "venue": "本庄市役所",
-        "status": "held",
-        "summary": "",
-        "agenda": streamfield([]),
-        "minutes": rich_text(""),
-        "handouts": inline_formset([]),
-        "seo_title": "",
-        "search_description": "",
-        "action-publish": "publish",
-    }
-    data.update(overrides)
-    return nested_form_data(data)
 
 
 def add_url(parent, model="meetingpage"):

@@ -21,7 +21,7 @@ from wagtail.models import (
     WorkflowPage,
     get_page_models,
 )
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import rich_text
 
 from council.models import BusinessItem, MeetingPage
 from editorial import roles
@@ -40,6 +40,7 @@ from tests.factories import (
     NewsPageFactory,
     PublishedPageFactory,
     StandardPageFactory,
+    meeting_form_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -268,26 +269,14 @@ def test_facility_editor_uploads_photos_only_into_facility_photos(client, site, 
 
 
 def meeting_form(**overrides):
-    data = {
-        "title": "書き換えられた会議",
-        "slug": "tampered",
-        "date": "2023-11-20",
-        "start_time": "",
-        "end_time": "",
-        "number": "",
-        "format": "in_person",
-        "venue": "本庄市役所",
-        "status": "held",
-        "summary": "",
-        "agenda": streamfield([]),
-        "minutes": rich_text("<p>書き換え</p>"),
-        "handouts": inline_formset([]),
-        "seo_title": "",
-        "search_description": "",
-        "action-publish": "publish",
-    }
-    data.update(overrides)
-    return nested_form_data(data)
+    return meeting_form_data(
+        **{
+            "title": "書き換えられた会議",
+            "slug": "tampered",
+            "minutes": rich_text("<p>書き換え</p>"),
+            **overrides,
+        }
+    )
 
 
 def snapshot():

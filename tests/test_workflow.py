@@ -24,6 +24,7 @@ from tests.factories import (
     NewsIndexPageFactory,
     NewsPageFactory,
     agenda_item,
+    meeting_form_data,
     stream,
 )
 
@@ -65,40 +66,17 @@ def site(home_page):
 
 
 def meeting_form(meeting, action, **overrides):
-    data = {
-        "title": meeting.title,
-        "slug": meeting.slug,
-        "date": "2023-07-03",
-        "start_time": "",
-        "end_time": "",
-        "number": "",
-        "format": "in_person",
-        "venue": "本庄市役所",
-        "status": "held",
-        "summary": "",
-        "agenda": streamfield(
-            [
-                (
-                    "item",
-                    {
-                        "kind": "report",
-                        "title": "相談支援の現状について",
-                        "summary": "",
-                        "outcome": "",
-                    },
-                )
-            ]
-        ),
-        "minutes": rich_text("<p>議事録</p>"),
-        "handouts": inline_formset([]),
-        "seo_title": "",
-        "search_description": "",
-        "go_live_at": "",
-        "expire_at": "",
-        action: action.removeprefix("action-"),
-    }
-    data.update(overrides)
-    return nested_form_data(data)
+    return meeting_form_data(
+        **{
+            "title": meeting.title,
+            "slug": meeting.slug,
+            "date": "2023-07-03",
+            "agenda": streamfield([agenda_item("相談支援の現状について")]),
+            "minutes": rich_text("<p>議事録</p>"),
+            "action": action.removeprefix("action-"),
+            **overrides,
+        }
+    )
 
 
 def edit_url(page):

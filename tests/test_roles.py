@@ -679,3 +679,30 @@ def test_section_models_cover_every_section_page_type():
         "council.NewsPage",
         "facilities.FacilityPage",
     }
+
+
+def test_wagtail_default_groups_and_workflow_are_retired():
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
+    default = Workflow.objects.filter(name="Moderators approval").first()
+    assert default is None or (not default.active and not default.workflow_pages.exists())
+
+
+def test_retiring_keeps_a_default_group_someone_belongs_to(django_user_model):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    retire = import_module("editorial.migrations.0002_retire_wagtail_default_groups")
+    moderators = Group.objects.create(name="Moderators")
+    django_user_model.objects.create_user("old-moderator").groups.add(moderators)
+    Group.objects.create(name="Editors")
+    workflow = Workflow.objects.create(name="Moderators approval", active=True)
+    WorkflowPage.objects.create(workflow=workflow, page=Page.get_first_root_node())
+
+    retire.retire_defaults(apps, None)
+
+    assert list(
+        Group.objects.filter(name__in=["Editors", "Moderators"]).values_list("name", flat=True)
+    ) == ["Moderators"]
+    workflow.refresh_from_db()
+    assert not workflow.active and not workflow.workflow_pages.exists()

@@ -1,8 +1,14 @@
 from wagtail import hooks
 
+from editorial import review
 from editorial.dashboard import EditorTasksPanel
 
 
 @hooks.register("construct_homepage_panels")
 def add_editor_tasks_panel(request, panels):
     panels.append(EditorTasksPanel(request.user))
+
+
+hooks.register("before_edit_page", review.refuse_posts_from_reviewers)
+hooks.register("construct_page_action_menu", review.keep_only_review_actions)
+hooks.register("before_bulk_action", review.refuse_bulk_publish_by_reviewers)

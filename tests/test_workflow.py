@@ -6,8 +6,10 @@ import html
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin.action_menu import PageActionMenu
 from wagtail.admin.models import EditingSession
 from wagtail.models import PageLogEntry, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -498,3 +500,94 @@ def test_locked_page_cannot_be_edited_by_another_editor(client, site):
     client.post(reverse("wagtailadmin_pages:unlock", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert not meeting.locked
+
+
+# --- Reviewing is not writing ----------------------------------------------------------------
+
+
+def test_approver_cannot_save_or_publish_their_own_wording(client, site):
+    meeting = submit(client, site, "令和5年度 第1回全体会(提出版)")
+    revisions = meeting.revisions.count()
+    client.force_login(site["approver"])
+
+    for action in ("action-save", "action-publish"):
+        response = client.post(
+            edit_url(meeting),
+            meeting_form(meeting, action, title="承認者が書き換えた題名"),
+            follow=True,
+        )
+        assert "承認者は内容を書き換えたり" in response.content.decode()
+
+    meeting = MeetingPage.objects.get(pk=meeting.pk)
+    assert meeting.revisions.count() == revisions
+    assert meeting.title == "令和5年度 第1回全体会"  # the live version is untouched
+    assert meeting.get_latest_revision_as_object().title == "令和5年度 第1回全体会(提出版)"
+    assert meeting.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_approving_from_the_editor_publishes_what_was_submitted_not_the_form(client, site):
+    meeting = submit(client, site, "令和5年度 第1回全体会(提出版)")
+    client.force_login(site["approver"])
+    data = meeting_form(meeting, "action-workflow-action", title="承認者が書き換えた題名")
+    data["workflow-action-name"] = "approve"
+    data["workflow-action-extra-data"] = '{"comment": "確認しました"}'
+
+    response = client.post(edit_url(meeting), data, follow=True)
+
+    assert "承認" in response.content.decode()
+    meeting = MeetingPage.objects.get(pk=meeting.pk)
+    assert meeting.live and meeting.title == "令和5年度 第1回全体会(提出版)"
+    state = meeting.workflow_states.get()
+    assert state.status == WorkflowState.STATUS_APPROVED
+    assert state.current_task_state.comment == "確認しました"
+
+
+@pytest.mark.parametrize(
+    "name, extra", [("publish", "{}"), ("approve", "{not json"), ("approve", "[1, 2]")]
+)
+def test_tampered_review_posts_are_refused(client, site, name, extra):
+    meeting = submit(client, site, "令和5年度 第1回全体会(提出版)")
+    client.force_login(site["approver"])
+    data = meeting_form(meeting, "action-workflow-action")
+    data["workflow-action-name"] = name
+    data["workflow-action-extra-data"] = extra
+
+    response = client.post(edit_url(meeting), data, follow=True)
+
+    assert response.status_code == 200
+    assert "この操作は行えません" in response.content.decode()
+    meeting = MeetingPage.objects.get(pk=meeting.pk)
+    assert meeting.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert meeting.title == "令和5年度 第1回全体会"
+
+
+def test_approver_menu_offers_review_actions_only(client, site):
+    meeting = submit(client, site, "令和5年度 第1回全体会(提出版)")
+    client.force_login(site["approver"])
+    body = client.get(edit_url(meeting)).content.decode()
+    assert 'name="action-save-draft"' not in body and 'name="action-publish"' not in body
+    assert 'data-workflow-action-name="approve"' in body
+    assert 'data-workflow-action-name="reject"' in body
+    # The main button is a review action, not 「非公開」.
+    request = RequestFactory().get(edit_url(meeting))
+    request.user = site["approver"]
+    menu = PageActionMenu(request, view="edit", page=meeting, lock=None, locked_for_user=False)
+    assert menu.default_item.name == "reject"
+    assert "action-unpublish" in {item.name for item in menu.menu_items}
+
+    client.force_login(site["secretariat"])
+    news = NewsPageFactory(parent=site["news_index"], title="お知らせ(下書き)")
+    body = client.get(edit_url(news)).content.decode()
+    assert 'name="action-publish"' in body  # writers keep their buttons
+
+
+def test_approver_cannot_bulk_publish_a_waiting_page(client, site):
+    meeting = submit(client, site, "令和5年度 第1回全体会(提出版)")
+    client.force_login(site["approver"])
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+    response = client.post(f"{url}?id={meeting.pk}", {}, follow=True)
+
+    assert "承認者は内容を書き換えたり" in response.content.decode()
+    meeting = MeetingPage.objects.get(pk=meeting.pk)
+    assert meeting.title == "令和5年度 第1回全体会"
+    assert meeting.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS

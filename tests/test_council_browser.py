@@ -1,4 +1,5 @@
-"""Council pages in real Chromium: axe on every page type, and an editor publishing a meeting."""
+"""Council pages in real Chromium: axe on every page type, and the secretariat putting out a
+meeting record and a yearly report through the approver (pictures for docs/editor-guide.md)."""
 
 import datetime as dt
 import os
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from council.models import MeetingPage, ReportRow
+from editorial.roles import APPROVER, COUNCIL_WORKFLOW, SECRETARIAT
 from tests.axe import assert_no_axe_violations
 from tests.factories import (
     ActivityReportPageFactory,
@@ -133,23 +135,85 @@ def test_archive_filters_by_keyboard(live_server, page, council):
     assert "第1回全体会" in page.locator("#records-heading + *").locator("..").inner_text()
 
 
-def shot(page, name):
+def shot(target, name):
+    """Save a guide picture of the page, or of one part of it (a locator)."""
+    page = getattr(target, "page", target)
+    # Let messages, menus and dialogs finish sliding in (short animations only:
+    # spinners and slow background effects never settle).
+    page.wait_for_function(
+        """() => document.getAnimations().every(
+            a => a.playState !== "running" || a.effect.getComputedTiming().endTime > 2000
+        )"""
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    target.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-def test_editor_publishes_meeting_with_handout_and_finds_it(live_server, page, council, tmp_path):
-    editor = User.objects.create_user("jimukyoku", "jimukyoku@example.jp", "kyougikai-pass-2024")
-    editor.groups.add(Group.objects.get(name="Moderators"))
+PASSWORD = "kyougikai-pass-2024"
+
+
+def member(username, role, full_name):
+    """A user in one of the roles of editorial/roles.py, with a real password."""
+    # The whole name in first_name: Django's get_full_name() would put a last name after it.
+    user = User.objects.create_user(
+        username, f"{username}@example.jp", PASSWORD, first_name=full_name
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def log_in(page, live_server, user, screenshot=None):
+    """Log in through the admin's login page, as the guide describes (ending any other session)."""
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    if screenshot:
+        shot(page, screenshot)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/")
+
+
+def submit_for_approval(page):
+    """「承認に提出」: the secretariat's way to publish a council record."""
+    page.get_by_role("button", name="他のアクション").click()
+    # Publishing is not offered: council records go live only through the approval workflow.
+    assert page.locator("button[name='action-publish']").count() == 0
+    page.locator("button[name='action-submit']").click()
+    page.wait_for_url("**/admin/pages/**")
+    page.wait_for_selector(".messages .success")
+
+
+def approve_from_dashboard(page, title, screenshot=None):
+    """The approver opens the dashboard and approves ``title`` from 「対応が必要なこと」."""
+    panel = page.locator("#editor-tasks-approval")
+    assert title in panel.inner_text()
+    if screenshot:
+        shot(page.locator("section.panel", has=panel), screenshot)
+    panel.get_by_role("link", name=title).click()
+    page.wait_for_url("**/edit/")
+    # Approvers only review: no saving or publishing of their own.
+    assert page.locator("[name='action-save-draft'], [name='action-publish']").count() == 0
+    page.get_by_role("button", name="他のアクション").click()
+    page.get_by_role("button", name="承認と公開", exact=True).click()
+    page.wait_for_selector(".messages .success")
+
+
+@pytest.fixture
+def roles_users(council):
+    return {
+        "secretariat": member("jimukyoku", SECRETARIAT, "事務局 花子"),
+        "approver": member("shonin", APPROVER, "会長 太郎"),
+    }
+
+
+def test_secretariat_submits_a_meeting_with_a_handout_and_the_approver_publishes_it(
+    live_server, page, council, roles_users, tmp_path
+):
     pdf = tmp_path / "shiryou.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "jimukyoku")
-    page.fill("#id_password", "kyougikai-pass-2024")
-    shot(page, "01-login")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server, roles_users["secretariat"], screenshot="01-login")
 
     # Upload the handout first, as the guide explains.
     page.goto(live_server.url + "/admin/documents/multiple/add/")
@@ -180,14 +244,24 @@ def test_editor_publishes_meeting_with_handout_and_finds_it(live_server, page, c
     page.wait_for_selector(".modal", state="hidden")
     shot(page, "04-handout-chosen")
 
-    page.get_by_role("button", name="他のアクション").click()
-    page.locator("button[name='action-publish']").click()
-    page.wait_for_url("**/admin/pages/**")
-    shot(page, "05-published")
+    submit_for_approval(page)
+    shot(page, "05-submitted")
+
+    meeting = MeetingPage.objects.get(title="第2回全体会")
+    assert not meeting.live
+    assert meeting.current_workflow_state.workflow.name == COUNCIL_WORKFLOW
+    meeting_url = live_server.url + council["plenary"].url + meeting.slug + "/"
+    assert page.request.get(meeting_url).status == 404
+
+    log_in(page, live_server, roles_users["approver"])
+    approve_from_dashboard(page, "第2回全体会", screenshot="08-approver-dashboard")
+    shot(page, "09-approved")
 
     meeting = MeetingPage.objects.get(title="第2回全体会")
     assert meeting.live and meeting.handouts.count() == 1
     assert meeting.fiscal_year == 2023 and meeting.get_display_number() == 2
+    assert meeting.current_workflow_state is None
+    assert page.request.get(meeting_url).ok
 
     page.goto(live_server.url + council["archive"].url + "?nendo=2023")
     page.get_by_role("link", name="第2回全体会").first.click()
@@ -201,14 +275,10 @@ def test_editor_publishes_meeting_with_handout_and_finds_it(live_server, page, c
     assert page.get_by_role("link", name="第2回全体会").count() == 1
 
 
-def test_editor_updates_a_yearly_report(live_server, page, council):
-    editor = User.objects.create_user("jimukyoku", "jimukyoku@example.jp", "kyougikai-pass-2024")
-    editor.groups.add(Group.objects.get(name="Moderators"))
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "jimukyoku")
-    page.fill("#id_password", "kyougikai-pass-2024")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/")
+def test_secretariat_updates_a_yearly_report_and_it_goes_live_when_approved(
+    live_server, page, council, roles_users
+):
+    log_in(page, live_server, roles_users["secretariat"])
 
     report = council["report"]
     page.goto(live_server.url + f"/admin/pages/{report.pk}/edit/")
@@ -216,9 +286,24 @@ def test_editor_updates_a_yearly_report(live_server, page, council):
     field.fill("令和6年3月に、ふくしマップを改訂して配付しました。")
     field.scroll_into_view_if_needed()
     shot(page, "06-report-form")
-    page.get_by_role("button", name="他のアクション").click()
-    page.locator("button[name='action-publish']").click()
-    page.wait_for_url("**/admin/pages/**")
+    submit_for_approval(page)
+
+    # Waiting for approval: the public table still shows the published text.
+    page.goto(live_server.url + report.url)
+    assert "ふくしマップを改訂して配付しました" not in page.locator(".report-table").inner_text()
+
+    # The approver uses Wagtail's own list 「あなたのレビューの待機中」 this time.
+    log_in(page, live_server, roles_users["approver"])
+    review = page.locator("#awaiting-review-section")
+    assert report.title in review.inner_text()
+    review.get_by_role("button", name="操作").click()
+    with page.expect_navigation():
+        review.get_by_role("button", name="承認", exact=True).click()
+    assert page.locator("#awaiting-review-section").count() == 0
+    assert (
+        "承認を待っているページはありません。"
+        in page.locator("#editor-tasks-approval").inner_text()
+    )
 
     page.goto(live_server.url + report.url)
     table = page.locator(".report-table")

@@ -1,7 +1,14 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 
 from editorial import review
 from editorial.dashboard import EditorTasksPanel
+
+
+@hooks.register("insert_global_admin_css")
+def dashboard_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("editorial/dashboard.css"))
 
 
 @hooks.register("construct_homepage_panels")

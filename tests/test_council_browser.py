@@ -189,7 +189,7 @@ def approve_from_dashboard(page, title, screenshot=None):
     panel = page.locator("#editor-tasks-approval")
     assert title in panel.inner_text()
     if screenshot:
-        shot(page.locator("section.panel", has=panel), screenshot)
+        shot(page.locator("#editor-tasks-section"), screenshot)
     panel.get_by_role("link", name=title).click()
     page.wait_for_url("**/edit/")
     # Approvers only review: no saving or publishing of their own.

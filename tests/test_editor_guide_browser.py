@@ -105,7 +105,7 @@ def open_more_actions(page):
 @live_db
 def test_secretariat_sees_an_overdue_meeting_without_minutes(live_server, page, site):
     log_in(page, live_server, site["secretariat"])
-    panel = page.locator("section.panel", has=page.locator("#editor-tasks-heading"))
+    panel = page.locator("#editor-tasks-section")
     minutes = panel.locator("#editor-tasks-minutes")
     text = minutes.inner_text()
     assert "開催から60日を過ぎても議事録がない会議(1件)" in text

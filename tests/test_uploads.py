@@ -279,11 +279,12 @@ def upload(name, data):
     return SimpleUploadedFile(name, data)
 
 
-def post_document(client, view, name, data):
-    """Upload through one of the three document upload views; returns (accepted, message text)."""
+def post_upload(client, app, view, name, data):
+    """Upload through one of an app's three upload views ("add", "add_multiple", the
+    chooser); ``app`` is "wagtaildocs" or "wagtailimages". Returns (accepted, message text)."""
     if view == "add":
         response = client.post(
-            reverse("wagtaildocs:add"),
+            reverse(f"{app}:add"),
             {"title": name, "file": upload(name, data), "collection": root_collection_id()},
         )
         if response.status_code == 302:
@@ -292,50 +293,33 @@ def post_document(client, view, name, data):
         return False, response.content.decode()
     if view == "add_multiple":
         response = client.post(
-            reverse("wagtaildocs:add_multiple"),
+            reverse(f"{app}:add_multiple"),
             {"files[]": upload(name, data), "collection": root_collection_id()},
         )
         body = response.json()
         return body["success"], body.get("error_message", "")
+    prefix = "document" if app == "wagtaildocs" else "image"
     response = client.post(
-        reverse("wagtaildocs_chooser:create"),
+        reverse(f"{app}_chooser:create"),
         {
-            "document-chooser-upload-title": name,
-            "document-chooser-upload-file": upload(name, data),
-            "document-chooser-upload-collection": root_collection_id(),
+            f"{prefix}-chooser-upload-title": name,
+            f"{prefix}-chooser-upload-file": upload(name, data),
+            f"{prefix}-chooser-upload-collection": root_collection_id(),
         },
     )
     body = response.json()
-    return body["step"] == "chosen", body.get("htmlFragment", "") or json.dumps(body)
+    # An image chosen in a rich text field asks for its format next.
+    return body["step"] in ("chosen", "select_format"), body.get("htmlFragment", "") or json.dumps(
+        body
+    )
+
+
+def post_document(client, view, name, data):
+    return post_upload(client, "wagtaildocs", view, name, data)
 
 
 def post_image(client, view, name, data):
-    if view == "add":
-        response = client.post(
-            reverse("wagtailimages:add"),
-            {"title": name, "file": upload(name, data), "collection": root_collection_id()},
-        )
-        if response.status_code == 302:
-            return True, ""
-        assert response.status_code == 200
-        return False, response.content.decode()
-    if view == "add_multiple":
-        response = client.post(
-            reverse("wagtailimages:add_multiple"),
-            {"files[]": upload(name, data), "collection": root_collection_id()},
-        )
-        body = response.json()
-        return body["success"], body.get("error_message", "")
-    response = client.post(
-        reverse("wagtailimages_chooser:create"),
-        {
-            "image-chooser-upload-title": name,
-            "image-chooser-upload-file": upload(name, data),
-            "image-chooser-upload-collection": root_collection_id(),
-        },
-    )
-    body = response.json()
-    return body["step"] in ("chosen", "select_format"), body.get("htmlFragment", "")
+    return post_upload(client, "wagtailimages", view, name, data)
 
 
 VIEWS = ["add", "add_multiple", "chooser"]

@@ -142,3 +142,30 @@ def test_axe_helper_reports_real_violations(page):
     )
     ids = {v.split(" ")[0] for v in axe_violations(page)}
     assert {"image-alt", "button-name"} <= ids
+
+
+@live_db
+def test_header_navigation_marks_the_current_section(live_server, page, site_pages):
+    """The menu entry of the page's section says so to screen readers and to the eye."""
+    nav = page.get_by_role("navigation", name="メインメニュー")
+
+    def looks(name):
+        link = nav.get_by_role("link", name=name, exact=True)
+        return link.get_attribute("aria-current"), link.evaluate(
+            "el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).fontWeight]"
+        )
+
+    page.goto(live_server.url + site_pages["news"].url)
+    news_state, news_style = looks("お知らせ")
+    about_state, about_style = looks("協議会について")
+    top_state, _ = looks("トップ")
+    assert news_state == "true"
+    assert about_state is None and top_state is None
+    assert news_style != about_style
+
+    page.goto(live_server.url + site_pages["news_index"].url)
+    assert looks("お知らせ")[0] == "page"
+
+    page.goto(live_server.url + "/")
+    assert looks("トップ")[0] == "page"
+    assert looks("お知らせ")[0] is None

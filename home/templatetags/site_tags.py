@@ -64,6 +64,21 @@ def jsonld(data):
 
 
 @register.simple_tag
+def nav_current(item, page):
+    """aria-current for a menu entry: "page" on the page itself, "true" anywhere in its section.
+
+    The home page is only current on itself, not for every page below it.
+    """
+    if page is None or not getattr(page, "path", None):
+        return ""
+    if page.pk == item.pk:
+        return "page"
+    if item.depth > 2 and page.path.startswith(item.path):
+        return "true"
+    return ""
+
+
+@register.simple_tag
 def page_numbers(page_obj):
     """Page numbers around the current one, with '…' for the gaps (never the whole range)."""
     return list(

@@ -17,47 +17,33 @@ TOKYO = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class CouncilFeed(Feed):
-    """New and updated meeting records, yearly reports and news, newest first.
-
-    Council-wide, or for one body when ``committee`` is given (news then
-    stays out, as it belongs to no body).
-    """
+    """New and updated pages of ``pages`` (meeting records, yearly reports, news), newest first."""
 
     feed_type = Atom1Feed
     author_name = "児玉郡市自立支援協議会"
+    subtitle = "会議の記録、活動報告・活動計画、お知らせの新着です。"
 
-    def __init__(self, committee=None):
+    def __init__(self, pages, *, title, link_page=None):
         super().__init__()
-        self.committee = committee
+        self.pages = pages
+        self.feed_title = title
+        self.link_page = link_page
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
         return super().__call__(request, *args, **kwargs)
 
     def title(self):
-        if self.committee:
-            return f"{self.committee.title}の新着情報｜児玉郡市自立支援協議会"
-        return "児玉郡市自立支援協議会の新着情報"
-
-    def subtitle(self):
-        return "会議の記録、活動報告・活動計画、お知らせの新着です。"
+        return self.feed_title
 
     def link(self):
-        if self.committee:
-            return self.committee.get_url(self.request)
-        return "/"
+        return self.link_page.get_url(self.request) if self.link_page else "/"
 
     def items(self):
-        from council.models import ActivityReportPage, MeetingPage, NewsPage
-
-        types = [MeetingPage, ActivityReportPage]
-        pages = Page.objects.live().public().type(*types)
-        if self.committee:
-            pages = pages.child_of(self.committee)
-        else:
-            pages = Page.objects.live().public().type(*types, NewsPage)
         return list(
-            pages.order_by("-last_published_at", "-pk")
+            self.pages.live()
+            .public()
+            .order_by("-last_published_at", "-pk")
             .defer_streamfields()
             .specific()[:FEED_LENGTH]
         )
@@ -114,12 +100,7 @@ def meetings_calendar(meetings, name, host):
             event.add("dtend", end.astimezone(TOKYO))
         if meeting.venue and not meeting.is_written:
             event.add("location", meeting.venue)
-        if meeting.status == "cancelled":
-            event.add("status", "CANCELLED")
-        elif meeting.status == "postponed":
-            event.add("status", "TENTATIVE")
-        else:
-            event.add("status", "CONFIRMED")
+        event.add("status", meeting.calendar_status)
         description = [meeting.get_format_display(), meeting.get_status_display()]
         if meeting.summary:
             description.append(meeting.summary)
@@ -131,28 +112,15 @@ def meetings_calendar(meetings, name, host):
     return calendar
 
 
-def meetings_calendar_response(request, meetings, name):
-    from council.models import CommitteePage
-
+def meetings_calendar_response(request, meetings, name, committees):
+    """``meetings``: a MeetingPage queryset; ``committees``: the bodies they may belong to."""
     meetings = list(meetings.live().public().defer_streamfields().order_by("date"))
-    committees = {c.path: c for c in CommitteePage.objects.live().only("title", "path", "depth")}
+    by_path = {c.path: c for c in committees}
     for meeting in meetings:
-        meeting.committee = committees.get(meeting.path[: -Page.steplen])
+        meeting.committee = by_path.get(meeting.path[: -Page.steplen])
     site = Site.find_for_request(request)
     host = site.hostname if site else request.get_host()
     body = meetings_calendar(meetings, name, host).to_ical()
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
     return response
-
-
-def council_atom(request):
-    return CouncilFeed()(request)
-
-
-def council_calendar(request):
-    from council.models import MeetingPage
-
-    return meetings_calendar_response(
-        request, MeetingPage.objects.all(), name="児玉郡市自立支援協議会の会議"
-    )

@@ -3,24 +3,13 @@
 from home.dates import fiscal_year_label
 
 
-def item_history_context(committee, request, item_id):
+def history_by_year(rows):
     """Each year side by side: what was planned for it and what was reported done in it.
 
+    ``rows``: the item's ReportRow objects with their report pages, oldest year first.
     The plan for year Y is the 次年度の計画 column of the report for Y-1;
     what was done in Y is the 取組状況 and 結果及び評価 of the report for Y.
-    Returns None when the business item does not exist.
     """
-    from council.models import ActivityReportPage, BusinessItem, ReportRow
-
-    item = BusinessItem.objects.filter(pk=item_id).first()
-    if item is None:
-        return None
-    reports = ActivityReportPage.objects.child_of(committee).live().public()
-    rows = (
-        ReportRow.objects.filter(business_item=item, page__in=reports)
-        .select_related("page")
-        .order_by("page__fiscal_year")
-    )
     by_year = {}
     for row in rows:
         report = row.page
@@ -44,4 +33,4 @@ def item_history_context(committee, request, item_id):
     years = [by_year[y] for y in sorted(by_year)]
     for entry in years:
         entry["label"] = fiscal_year_label(entry["year"])
-    return {"business_item": item, "history_years": years, "committee": committee}
+    return years

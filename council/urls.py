@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import feeds
+from . import views
 
 urlpatterns = [
-    path("atom.xml", feeds.council_atom, name="council_atom"),
-    path("meetings.ics", feeds.council_calendar, name="council_calendar"),
+    path("atom.xml", views.council_atom, name="council_atom"),
+    path("meetings.ics", views.council_calendar, name="council_calendar"),
 ]

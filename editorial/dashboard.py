@@ -1,7 +1,5 @@
 """The dashboard's list of what needs doing, limited to what the editor may act on."""
 
-import datetime as dt
-
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,13 +9,10 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from council.models import MeetingPage
 from facilities.models import FacilityPage
-from facilities.models.facility import STALE_AFTER_MONTHS, months_before
+from facilities.models.facility import STALE_AFTER_MONTHS
 
 MINUTES_DUE_AFTER_DAYS = 60
 SHOWN_PER_SECTION = 10
-
-# Rich text left empty by the editor is stored as "" or as empty paragraphs.
-EMPTY_RICH_TEXT = r"^\s*(<p[^>]*>\s*(<br\s*/?>)?\s*</p>\s*)*$"
 
 
 def editable_pages(user):
@@ -25,18 +20,10 @@ def editable_pages(user):
 
 
 def meetings_without_minutes(user, today=None):
-    """Meetings held more than 60 days ago whose minutes are still empty.
-
-    Cancelled and postponed meetings have no minutes to write.
-    """
-    today = today or timezone.localdate()
+    """Meetings held more than 60 days ago whose minutes are still empty."""
     return (
-        MeetingPage.objects.filter(
-            pk__in=editable_pages(user).values("pk"),
-            date__lt=today - dt.timedelta(days=MINUTES_DUE_AFTER_DAYS),
-        )
-        .exclude(status__in=["cancelled", "postponed"])
-        .filter(Q(minutes="") | Q(minutes__regex=EMPTY_RICH_TEXT))
+        MeetingPage.objects.filter(pk__in=editable_pages(user).values("pk"))
+        .minutes_overdue(MINUTES_DUE_AFTER_DAYS, today)
         .only("pk", "title", "date", "path", "depth")
         .order_by("date", "pk")
     )
@@ -44,11 +31,9 @@ def meetings_without_minutes(user, today=None):
 
 def facilities_to_verify(user, today=None):
     """Facilities whose details were last confirmed 13 months ago or more, oldest first."""
-    today = today or timezone.localdate()
-    cutoff = months_before(today, STALE_AFTER_MONTHS)
     return (
         FacilityPage.objects.filter(pk__in=editable_pages(user).values("pk"))
-        .filter(Q(verified_on__isnull=True) | Q(verified_on__lt=cutoff))
+        .needs_verification(today)
         .only("pk", "title", "verified_on")
         .order_by(F("verified_on").asc(nulls_first=True), "title")
     )
@@ -125,7 +110,7 @@ class EditorTasksPanel(Component):
                     "key": "verify",
                     "heading": f"{STALE_AFTER_MONTHS}か月以上、内容を確かめていない事業所",
                     "count": count,
-                    "empty": "すべての事業所が13か月以内に確かめられています。",
+                    "empty": f"すべての事業所が{STALE_AFTER_MONTHS}か月以内に確かめられています。",
                     "items": [
                         {
                             "title": f.title,

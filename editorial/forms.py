@@ -13,13 +13,14 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from home.formatting import file_size
+
 from .uploads import (
     ACCEPTED_DOCUMENTS_TEXT,
     check_document,
     check_image_pixels,
     check_size,
     extension_of,
-    format_size,
     refusal,
 )
 
@@ -27,7 +28,7 @@ ACCEPTED_IMAGES_TEXT = "JPEG・PNG・WebP の画像"
 
 
 def _limit_text(limit):
-    return f"({format_size(limit)} まで)" if limit is not None else ""
+    return f"({file_size(limit)} まで)" if limit is not None else ""
 
 
 class DocumentFileField(WagtailDocumentField):
@@ -41,7 +42,7 @@ class DocumentFileField(WagtailDocumentField):
         if self.max_upload_size is not None:
             # Shown by the multiple upload page before sending an oversized file.
             self.error_messages["file_too_large_unknown_size"] = (
-                f"{format_size(self.max_upload_size)} を超えるファイルは載せられません。"
+                f"{file_size(self.max_upload_size)} を超えるファイルは載せられません。"
             )
 
     def check_document_file_size(self, f):
@@ -62,7 +63,7 @@ class ImageFileField(WagtailImageField):
         )
         if self.max_upload_size is not None:
             self.error_messages["file_too_large_unknown_size"] = (
-                f"{format_size(self.max_upload_size)} を超える画像は載せられません。"
+                f"{file_size(self.max_upload_size)} を超える画像は載せられません。"
             )
 
     def to_python(self, data):

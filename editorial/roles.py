@@ -129,14 +129,14 @@ ROLES = (
         description="ふくしマップの事業所、空き情報のページと月次の入力、事業所の写真",
         model_permissions=(
             ACCESS_ADMIN,
-            *_model_perms("facilities", "vacancyfigure", ("add", "change", "delete", "view")),
+            *_model_perms("vacancies", "vacancyfigure", ("add", "change", "delete", "view")),
         ),
         collection_permissions=_collection_perms(
             FACILITY_PHOTOS, "wagtailimages", "image", ("add", "choose")
         ),
         sections=(
             Section("facilities.FacilityIndexPage", ("add", "change", "publish", "lock")),
-            Section("facilities.VacancyPage", ("change", "publish", "lock")),
+            Section("vacancies.VacancyPage", ("change", "publish", "lock")),
         ),
     ),
     Role(
@@ -179,11 +179,31 @@ class Changes(list):
         self.notes.append(line)
 
 
+def create_model_permissions(apps):
+    """Model permissions now, not after all migrations (post_migrate), on a fresh database too."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
+def _in_state(apps, app_label, model):
+    try:
+        apps.get_model(app_label, model)
+    except LookupError:
+        return False
+    return True
+
+
 def apply_roles(apps, changes=None):
     """Create or complete the groups, permissions, collections, workflows and section grants.
 
     Adds what is missing and never removes anything, so it can run any number of
     times. Returns the list of changes made (empty when everything was in place).
+    Inside a migration, models that the project state does not have yet are left
+    for a later migration (``0003_roles_for_vacancies``) to complete.
     """
     changes = Changes() if changes is None else changes
     Group = apps.get_model("auth", "Group")
@@ -198,6 +218,8 @@ def apply_roles(apps, changes=None):
     for definition in WORKFLOWS:
         _workflow(apps, definition, changes)
     for model_label in SECTION_MODELS:
+        if not _in_state(apps, *model_label.split(".")):
+            continue
         Model = apps.get_model(*model_label.split("."))
         for page in Model.objects.order_by("path"):
             attach_section(apps, page, model_label, changes)
@@ -263,7 +285,7 @@ def _apply_model_permissions(apps, group, role, changes):
         group.permissions.values_list("content_type__app_label", "content_type__model", "codename")
     )
     for app_label, model, codename in role.model_permissions:
-        if (app_label, model, codename) in present:
+        if (app_label, model, codename) in present or not _in_state(apps, app_label, model):
             continue
         permission = _permission(apps, app_label, model, codename)
         group.permissions.add(permission)

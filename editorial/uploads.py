@@ -11,7 +11,6 @@ upload views.
 """
 
 import codecs
-import math
 import os
 import re
 import struct
@@ -22,7 +21,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-MB = 1024 * 1024
+from home.formatting import MB, file_size
 
 # Extension -> how the content is described to editors.
 DOCUMENT_KINDS = {
@@ -82,18 +81,6 @@ CHUNK = 1 * MB
 # --- Sizes ---------------------------------------------------------------------
 
 
-def format_size(size):
-    """A file size for editors: "205MB", "20.1MB", "350KB" (rounded up, never to the limit)."""
-    if size >= MB:
-        value = math.ceil(size * 10 / MB) / 10
-        unit = "MB"
-    else:
-        value = math.ceil(size * 10 / 1024) / 10
-        unit = "KB"
-    text = f"{value:.1f}".removesuffix(".0")
-    return f"{text}{unit}"
-
-
 def refusal(name, reason, code):
     return ValidationError(
         "「%(name)s」は受け付けられません。%(reason)s。",
@@ -107,7 +94,7 @@ def check_size(uploaded, limit):
     if limit is not None and uploaded.size > limit:
         raise refusal(
             uploaded.name,
-            f"{format_size(limit)} を超えています({format_size(uploaded.size)})",
+            f"{file_size(limit)} を超えています({file_size(uploaded.size, round_up=True)})",
             "file_too_large",
         )
 

@@ -7,6 +7,7 @@ are covered by tests around each boundary.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -110,3 +111,11 @@ def fiscal_year_label(year: int) -> str:
 
 def fiscal_year_label_for(value) -> str:
     return fiscal_year_label(fiscal_year(value))
+
+
+def months_before(date: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier, or that month's last day (03-31 → 02-28)."""
+    month_index = date.year * 12 + date.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(date.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)

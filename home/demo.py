@@ -241,7 +241,7 @@ def load():
             created.append(page.title)
 
     from facilities import demo as facilities_demo
-    from facilities import vacancy_demo
+    from vacancies import demo as vacancy_demo
 
     facilities_created, facility_pages = facilities_demo.load(home)
     created += facilities_created

@@ -1,8 +1,10 @@
 """Home page, general pages, site-wide settings and the Japanese search index."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -10,41 +12,25 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
+from .listing import page_tree
+
+# Feature apps add sections to the home page through this Wagtail hook, so that
+# ``home`` needs no import of them: fn(request, home_page) -> dict with a
+# "template" key (and the template's context), or None to show nothing.
+HOME_PAGE_SECTIONS_HOOK = "home_page_sections"
 
 
-def year_param(value):
-    """A fiscal year from a query string ('2023'), or None for anything else."""
-    value = (value or "").strip()
-    if len(value) == 4 and value.isascii() and value.isdigit():
-        return int(value)
-    return None
+class BasePageForm(WagtailAdminPageForm):
+    """Lets a page's ``clean()`` see where the page is going, before it is in the tree."""
 
-
-def paginate(request, items, per_page):
-    """A page of ``items`` for ``?page=``; bad or out-of-range numbers give page 1 or the last."""
-    paginator = Paginator(items, per_page)
-    number = request.GET.get("page", 1)
-    try:
-        return paginator.page(number)
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
-
-
-def page_tree(pages):
-    """Nest a queryset of pages by their tree paths: [{"page": p, "children": [...]}, ...]."""
-    nodes, roots = {}, []
-    for page in pages.only("title", "url_path", "path", "depth").order_by("path"):
-        node = {"page": page, "children": []}
-        nodes[page.path] = node
-        parent = nodes.get(page.path[: -Page.steplen])
-        (parent["children"] if parent else roots).append(node)
-    return roots
+    def __init__(self, *args, parent_page=None, **kwargs):
+        super().__init__(*args, parent_page=parent_page, **kwargs)
+        self.instance.validation_parent = parent_page
 
 
 class BasePage(Page):
-    """What every public page shares: a summary used as the meta description."""
+    """What every public page shares: a summary (the meta description), the page header,
+    structured data and validation that can see the page's parent."""
 
     summary = models.TextField(
         "概要",
@@ -55,14 +41,55 @@ class BasePage(Page):
 
     search_fields = Page.search_fields + [index.SearchField("summary")]
     promote_panels = [FieldPanel("summary")] + Page.promote_panels
-
-    is_creatable = False
+    base_form_class = BasePageForm
 
     class Meta:
         abstract = True
 
     def get_meta_description(self):
         return self.search_description or self.summary
+
+    def full_clean(self, *args, **kwargs):
+        """Field and page checks, then, when the page is validated with a known parent (the
+        admin's form, the demo loader), the checks against its future siblings.
+
+        Those run only then, not on every save: approving or publishing a stored revision
+        must not fail because another page changed in the meantime.
+        """
+        errors = {}
+        try:
+            super().full_clean(*args, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        parent = getattr(self, "validation_parent", None)
+        if parent is not None:
+            try:
+                self.clean_in_tree(parent.specific)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_in_tree(self, parent):
+        """Checks against other pages under ``parent``; raise ValidationError by field."""
+
+    def get_page_header(self):
+        """What ``includes/page_header.html`` shows: see that template for the keys."""
+        return {"title": self.title, "dates": [("更新日", self.last_published_at)]}
+
+    def get_jsonld(self, request=None):
+        """schema.org data for search engines; page types with richer data override it."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "WebPage",
+            "name": self.title,
+            "url": self.get_full_url(request),
+        }
+        if self.get_meta_description():
+            data["description"] = self.get_meta_description()
+        if self.last_published_at:
+            data["dateModified"] = self.last_published_at.isoformat()
+        return data
 
 
 class HomePage(BasePage):
@@ -81,29 +108,34 @@ class HomePage(BasePage):
     ]
     search_fields = BasePage.search_fields + [index.SearchField("lead")]
 
+    # Its children are the site's sections; each section page type names the home
+    # page among its parent_page_types.
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = [
-        "home.StandardPage",
-        "council.CouncilIndexPage",
-        "council.MeetingArchivePage",
-        "council.NewsIndexPage",
-        "facilities.FacilityIndexPage",
-        "facilities.VacancyPage",
-    ]
     max_count = 1
-    is_creatable = True
 
     class Meta:
         verbose_name = "トップページ"
 
-    def get_context(self, request, *args, **kwargs):
-        from council.models import NewsPage
+    def get_page_header(self):
+        return {"title": self.title, "lead_html": self.lead, "modifier": "hero"}
 
+    def get_jsonld(self, request=None):
+        return {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": self.title,
+            "url": self.get_full_url(request),
+            "inLanguage": "ja",
+        }
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = (
-            NewsPage.objects.live().public().defer_streamfields().order_by("-date", "-pk")[:5]
-        )
         context["quick_links"] = self.quick_links.select_related("link_page")
+        context["sections"] = [
+            section
+            for hook in hooks.get_hooks(HOME_PAGE_SECTIONS_HOOK)
+            if (section := hook(request, self))
+        ]
         return context
 
 
@@ -169,10 +201,12 @@ class StandardPage(BasePage):
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]
-    is_creatable = True
 
     class Meta:
         verbose_name = "一般ページ"
+
+    def get_page_header(self):
+        return {**super().get_page_header(), "lead": self.intro}
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

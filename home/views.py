@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from . import search
-from .models import paginate
+from .listing import paginate
 
 RESULTS_PER_PAGE = 10
 

@@ -835,7 +835,7 @@ def summary_lines(row_counts):
     from wagtail.images import get_image_model
     from wagtail.models import Page, Revision
 
-    from facilities.models import VacancyFigure
+    from vacancies.models import VacancyFigure
 
     def count(model):
         return row_counts.get(model._meta.label_lower, 0)
@@ -850,11 +850,3 @@ def summary_lines(row_counts):
         f"空き情報: {count(VacancyFigure)}件",
         f"データベースの行の合計: {sum(row_counts.values())}行",
     ]
-
-
-def format_size(size):
-    for unit in ("バイト", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f}{unit}" if unit == "バイト" else f"{size:.1f}{unit}"
-        size /= 1024
-    return f"{size}"

@@ -13,10 +13,10 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
-from facilities.models import Municipality, ServiceType, VacancyFigure, VacancyPage
-from facilities.models.vacancy import month_start, previous_month
+from facilities.models import Municipality, ServiceType
 from tests.factories import FacilityIndexPageFactory, FacilityPageFactory, PublishedPageFactory
 from tests.live import live_db
+from vacancies.models import VacancyFigure, VacancyPage, month_start, previous_month
 
 pytestmark = [pytest.mark.browser, live_db]
 

@@ -12,7 +12,7 @@ from editorial.dashboard import (
     meetings_without_minutes,
     pages_awaiting_approval,
 )
-from facilities.models.facility import months_before
+from home.dates import months_before
 from tests.factories import (
     CommitteePageFactory,
     CouncilIndexPageFactory,

@@ -16,8 +16,7 @@ from wagtail.models import PageViewRestriction, WorkflowState
 
 from council.models import MeetingPage
 from editorial.roles import APPROVER, CONSULTATION_OFFICE, FACILITY_EDITOR, SECRETARIAT
-from facilities.models import FacilityPage, ServiceType, VacancyFigure, VacancyPage
-from facilities.models.vacancy import month_start
+from facilities.models import FacilityPage, ServiceType
 from tests.factories import (
     CommitteePageFactory,
     CouncilIndexPageFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
 from tests.live import live_db
 from tests.test_council_browser import PASSWORD, ROOT, log_in, member, shot, submit_for_approval
 from tests.test_facilities_map import Network
+from vacancies.models import VacancyFigure, VacancyPage, month_start
 
 GH = "共同生活援助(介護サービス包括型)"
 MINUTES = "<p>委員から、相談支援の体制について意見が出されました。</p>"

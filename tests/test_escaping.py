@@ -37,10 +37,7 @@ from facilities.models import (
     Feature,
     ServiceType,
     TargetGroup,
-    VacancyFigure,
-    VacancyPage,
 )
-from facilities.models.vacancy import month_start
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import HomeQuickLink, SecretariatContact
 from tests.factories import (
@@ -59,6 +56,7 @@ from tests.factories import (
     report_point,
     stream,
 )
+from vacancies.models import VacancyFigure, VacancyPage, month_start
 
 pytestmark = pytest.mark.django_db
 
@@ -753,7 +751,7 @@ def test_page_types_reach_every_public_template():
 
     public = {
         m._meta.label
-        for app in ("home", "council", "facilities")
+        for app in ("home", "council", "facilities", "vacancies")
         for m in apps.get_app_config(app).get_models()
         if issubclass(m, Page) and m.is_creatable
     }
@@ -769,5 +767,5 @@ def test_page_types_reach_every_public_template():
         "council.MeetingArchivePage",
         "facilities.FacilityIndexPage",
         "facilities.FacilityPage",
-        "facilities.VacancyPage",
+        "vacancies.VacancyPage",
     }

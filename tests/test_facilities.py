@@ -16,13 +16,13 @@ from facilities.models import (
     ServiceCategory,
     ServiceType,
     TargetGroup,
-    VacancyPage,
 )
-from facilities.search import FacilitySearch
+from facilities.models.search import FacilitySearch
 from facilities.validators import validate_corporate_number, validate_phone
 from home.models import HomePage, StandardPage
 from tests.bulk import bulk_facilities
 from tests.factories import FacilityIndexPageFactory, FacilityPageFactory
+from vacancies.models import VacancyPage
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_facet_counts_match_hand_computed_table(client, directory):
     }
     assert counts(search, "target") == {"身体": 3, "知的": 3, "精神": 3, "障害児": 1, "難病": 0}
     assert counts(search, "feat")["送迎あり"] == 3
-    assert search.kyoten_count == 2
+    assert {t.param: t.count for t in search.counted_toggles}["kyoten"] == 2
 
     # With 就労継続支援B型 chosen, other kinds count within it; its own kind does not narrow itself.
     search = run(client, index, f"?svc={ServiceType.objects.get(name=B).pk}")
@@ -179,7 +179,7 @@ def test_facet_counts_match_hand_computed_table(client, directory):
         1,
         0,
     )
-    assert search.kyoten_count == 0
+    assert {t.param: t.count for t in search.counted_toggles}["kyoten"] == 0
 
 
 def test_zero_options_are_marked_and_selected_options_stay_checked(client, directory):
@@ -302,7 +302,7 @@ def test_stale_information_is_flagged_after_13_months(client, directory):
 
 
 def test_month_arithmetic_at_month_ends():
-    from facilities.models.facility import months_before
+    from home.dates import months_before
 
     assert months_before(dt.date(2026, 3, 31), 13) == dt.date(2025, 2, 28)
     assert months_before(dt.date(2024, 3, 31), 1) == dt.date(2024, 2, 29)

@@ -26,7 +26,6 @@ from wagtail.test.utils.form_data import rich_text
 from council.models import BusinessItem, MeetingPage
 from editorial import roles
 from editorial.roles import APPROVER, CONSULTATION_OFFICE, FACILITY_EDITOR, SECRETARIAT
-from facilities.models import VacancyFigure, VacancyPage
 from home.models import SecretariatContact
 from tests.factories import (
     ActivityReportPageFactory,
@@ -42,6 +41,7 @@ from tests.factories import (
     StandardPageFactory,
     meeting_form_data,
 )
+from vacancies.models import VacancyFigure, VacancyPage
 
 pytestmark = pytest.mark.django_db
 
@@ -169,8 +169,8 @@ AREAS = {
     "対象者の区分(スニペット)": (fixed("wagtailsnippets_facilities_targetgroup:list"), set()),
     "特徴(スニペット)": (fixed("wagtailsnippets_facilities_feature:list"), set()),
     "市町の追加": (fixed("wagtailsnippets_facilities_municipality:add"), set()),
-    "空き情報(一覧)": (fixed("facilities_vacancyfigure_modeladmin_index"), {F}),
-    "空き情報の追加": (fixed("facilities_vacancyfigure_modeladmin_create"), {F}),
+    "空き情報(一覧)": (fixed("vacancies_vacancyfigure_modeladmin_index"), {F}),
+    "空き情報の追加": (fixed("vacancies_vacancyfigure_modeladmin_create"), {F}),
     "空き情報の入力(月次)": (fixed("vacancy_monthly"), {F}),
     "文書(一覧)": (fixed("wagtaildocs:index"), {S}),
     "文書の追加": (fixed("wagtaildocs:add"), {S}),
@@ -180,7 +180,7 @@ AREAS = {
     "ユーザー": (fixed("wagtailusers_users:index"), set()),
     "グループ": (fixed("wagtailusers_groups:index"), set()),
     "事務局の連絡先(設定)": (setting_url("home", "secretariatcontact"), {S}),
-    "空き情報の設定(設定)": (setting_url("facilities", "vacancysettings"), set()),
+    "空き情報の設定(設定)": (setting_url("vacancies", "vacancysettings"), set()),
     "ワークフロー": (fixed("wagtailadmin_workflows:index"), set()),
     "タスク": (fixed("wagtailadmin_workflows:task_index"), set()),
     "管理画面のトップ": (fixed("wagtailadmin_home"), ALL_EDITORS),
@@ -308,7 +308,7 @@ def tampered_posts(site):
             meeting_form(slug="new-meeting"),
         ),
         "空き情報の追加": (
-            reverse("facilities_vacancyfigure_modeladmin_create"),
+            reverse("vacancies_vacancyfigure_modeladmin_create"),
             {
                 "facility": facility.pk,
                 "service_type": facility.services.first().service_type_id,
@@ -664,7 +664,7 @@ def test_section_models_cover_every_section_page_type():
         "council.NewsIndexPage",
         "council.MeetingArchivePage",
         "facilities.FacilityIndexPage",
-        "facilities.VacancyPage",
+        "vacancies.VacancyPage",
     }
     creatable = {
         model._meta.label

@@ -24,7 +24,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, UploadedFile
 
-from editorial.uploads import detect_document_kind, format_size, ole2_stream_names
+from editorial.uploads import detect_document_kind, ole2_stream_names
+from home.formatting import file_size
 
 MB = 1024 * 1024
 Document = get_document_model()
@@ -383,11 +384,21 @@ def test_text_split_across_chunks_is_still_text(monkeypatch):
     assert detect_document_kind(io.BytesIO("あいうえお,かきくけこ\n".encode("cp932"))) == "csv"
 
 
-def test_sizes_are_shown_rounded_up():
-    assert format_size(20 * MB) == "20MB"
-    assert format_size(205 * MB) == "205MB"
-    assert format_size(20 * MB + 1) == "20.1MB"
-    assert format_size(350 * 1024) == "350KB"
+def test_sizes_are_shown_rounded_up_against_a_limit():
+    assert file_size(20 * MB, round_up=True) == "20MB"
+    assert file_size(205 * MB, round_up=True) == "205MB"
+    assert file_size(20 * MB + 1, round_up=True) == "20.1MB"
+    assert file_size(999 * 1024 + 1, round_up=True) == "1MB"
+    assert file_size(int(1.25 * 1024 * MB), round_up=True) == "1.3GB"
+
+
+def test_sizes_are_shown_rounded_on_public_pages():
+    assert file_size(820) == "820B"
+    assert file_size(350 * 1024) == "350KB"
+    assert file_size(300 * 1024 + 9) == "300KB"
+    assert file_size(20 * MB + 1) == "20MB"
+    assert file_size(int(1.26 * MB)) == "1.3MB"
+    assert file_size("不明") == ""
 
 
 # --- Documents through the admin -------------------------------------------------

@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from facilities.models import Municipality, ServiceType, TargetGroup, VacancyFigure, VacancyPage
-from facilities.models.vacancy import month_label, month_start, previous_month
-from facilities.vacancy_forms import VacancyValueError, parse_month, parse_vacancies
+from facilities.models import Municipality, ServiceType, TargetGroup
 from tests.bulk import bulk_facilities
 from tests.factories import FacilityIndexPageFactory, FacilityPageFactory, PublishedPageFactory
+from vacancies.forms import VacancyValueError, parse_month, parse_vacancies
+from vacancies.models import VacancyFigure, VacancyPage, month_label, month_start, previous_month
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +37,25 @@ def test_vacancies_are_read_as_whole_numbers(text, expected):
     assert parse_vacancies(text) == expected
 
 
-@pytest.mark.parametrize("text", ["-1", "1.5", "１．５", "1000", "abc", "3人", "1e3"])
+@pytest.mark.parametrize("text", ["-1", "1.5", "１．５", "abc", "3人", "1e3", "1" * 10])
 def test_bad_vacancy_values_are_refused_in_japanese(text):
     with pytest.raises(VacancyValueError) as error:
         parse_vacancies(text)
     assert "空き人数" in str(error.value)
+
+
+@pytest.mark.parametrize("text", ["1000", "１０００", "99999"])
+def test_too_many_vacancies_are_refused_with_the_models_message(text):
+    from vacancies.forms import VacancyRowForm
+
+    form = VacancyRowForm(
+        data={"facility": "1", "service_type": "1", "vacancies": text, "for_whom": "any"}
+    )
+    assert not form.is_valid()
+    assert form.errors["vacancies"] == ["空き人数が大きすぎます(999人まで)。"]
+    number = int(text.translate(str.maketrans("０１", "01")))
+    errors = VacancyFigure.entered_value_errors({"vacancies": number})
+    assert errors["vacancies"][0] == "空き人数が大きすぎます(999人まで)。"
 
 
 @pytest.mark.parametrize(
@@ -255,7 +269,8 @@ def test_vacancy_filter_in_facility_search(client, homes):
     response = client.get(homes["index"].url + "?vacancy=1")
     search = response.context["search"]
     assert [p.slug for p in search.results_page.object_list] == ["a"]
-    assert client.get(homes["index"].url).context["search"].vacancy_count == 1
+    unfiltered = client.get(homes["index"].url).context["search"]
+    assert unfiltered.toggle("vacancy").count == 1
     assert client.get(homes["index"].url + "?vacancy=maybe").status_code == 200
 
 
@@ -276,7 +291,7 @@ def test_modeladmin_create_records_the_editor(admin_client, homes):
         "note": "",
         "reported_on": "2026-11-02",
     }
-    response = admin_client.post("/admin/facilities/vacancyfigure/create/", data)
+    response = admin_client.post("/admin/vacancies/vacancyfigure/create/", data)
     assert response.status_code == 302
     assert VacancyFigure.objects.get().entered_by.username == "admin"
 

@@ -3,11 +3,11 @@
 import pytest
 from django.contrib.auth.models import User
 
-from facilities.models import ServiceType, VacancyFigure, VacancyPage
-from facilities.models.vacancy import month_start, previous_month
+from facilities.models import ServiceType
 from tests.axe import assert_no_axe_violations
 from tests.factories import FacilityIndexPageFactory, FacilityPageFactory, PublishedPageFactory
 from tests.live import live_db
+from vacancies.models import VacancyFigure, VacancyPage, month_start, previous_month
 
 pytestmark = [pytest.mark.browser, live_db]
 

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "home",
     "council",
     "facilities",
+    "vacancies",
     "editorial",
     "operations",
     "cms",

@@ -1,6 +1,8 @@
 """協議会について and one page per body of the council."""
 
 from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -8,8 +10,21 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from council.feeds import CouncilFeed, meetings_calendar_response
+from council.history import history_by_year
+from council.listing import meeting_listing
 from home.blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 from home.models import BasePage
+
+from .meeting import MeetingPage
+from .report import ActivityReportPage, BusinessItem, ReportRow
+
+
+class CommitteeKind(models.TextChoices):
+    PLENARY = "plenary", "全体会"
+    OPERATING = "operating", "運営会議"
+    SUBCOMMITTEE = "subcommittee", "専門部会"
+    LIAISON = "liaison", "連絡会議"
 
 
 class CouncilIndexPage(BasePage):
@@ -37,7 +52,6 @@ class CouncilIndexPage(BasePage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["council.CommitteePage"]
     max_count = 1
-    is_creatable = True
 
     class Meta:
         verbose_name = "協議会について"
@@ -57,18 +71,11 @@ class CommitteePage(RoutablePageMixin, BasePage):
     and the history of each business item across years.
     """
 
-    KIND_CHOICES = [
-        ("plenary", "全体会"),
-        ("operating", "運営会議"),
-        ("subcommittee", "専門部会"),
-        ("liaison", "連絡会議"),
-    ]
-
     kind = models.CharField(
         "会議の種類",
         max_length=20,
-        choices=KIND_CHOICES,
-        default="subcommittee",
+        choices=CommitteeKind.choices,
+        default=CommitteeKind.SUBCOMMITTEE,
         help_text="一覧での並び順と表示に使います。",
     )
     short_name = models.CharField(
@@ -114,7 +121,6 @@ class CommitteePage(RoutablePageMixin, BasePage):
 
     parent_page_types = ["council.CouncilIndexPage"]
     subpage_types = ["council.MeetingPage", "council.ActivityReportPage"]
-    is_creatable = True
 
     class Meta:
         verbose_name = "会議・部会"
@@ -125,9 +131,6 @@ class CommitteePage(RoutablePageMixin, BasePage):
         return self.short_name or self.title
 
     def get_context(self, request, *args, **kwargs):
-        from council.listing import meeting_listing
-        from council.models import ActivityReportPage, MeetingPage
-
         context = super().get_context(request, *args, **kwargs)
         meetings = MeetingPage.objects.child_of(self).live().public()
         context.update(meeting_listing(request, meetings, committees=None))
@@ -147,32 +150,46 @@ class CommitteePage(RoutablePageMixin, BasePage):
 
     @path("items/<int:item_id>/")
     def item_history(self, request, item_id):
-        from django.http import Http404
-        from django.template.response import TemplateResponse
-
-        from council.history import item_history_context
-
-        context = item_history_context(self, request, item_id)
-        if context is None:
+        item = BusinessItem.objects.filter(pk=item_id).first()
+        if item is None:
             raise Http404("事業項目が見つかりません。")
+        reports = ActivityReportPage.objects.child_of(self).live().public()
+        rows = (
+            ReportRow.objects.filter(business_item=item, page__in=reports)
+            .select_related("page")
+            .order_by("page__fiscal_year")
+        )
         # Rendered without the body page's own listing context, which it does not show.
         return TemplateResponse(
-            request, "council/item_history.html", {"page": self, "self": self, **context}
+            request,
+            "council/item_history.html",
+            {
+                "page": self,
+                "self": self,
+                "committee": self,
+                "business_item": item,
+                "history_years": history_by_year(rows),
+                "header": {
+                    "title": f"{item.name}の年度ごとの推移",
+                    "kicker_page": self,
+                },
+            },
         )
 
     @path("feed/atom/")
     def atom_feed(self, request):
-        from council.feeds import CouncilFeed
-
-        return CouncilFeed(committee=self)(request)
+        pages = Page.objects.type(MeetingPage, ActivityReportPage).child_of(self)
+        return CouncilFeed(
+            pages, title=f"{self.title}の新着情報｜児玉郡市自立支援協議会", link_page=self
+        )(request)
 
     @path("feed/ical/")
     def ical_feed(self, request):
-        from council.feeds import meetings_calendar_response
-        from council.models import MeetingPage
-
         return meetings_calendar_response(
-            request, MeetingPage.objects.child_of(self), name=f"{self.title}の会議"
+            request,
+            MeetingPage.objects.child_of(self),
+            name=f"{self.title}の会議",
+            committees=[self],
         )
 
 

@@ -1,21 +1,49 @@
-"""Meeting records (会議の記録): one page per meeting, and the council-wide archive."""
+"""Meeting records (会議の記録): one page per meeting of a body of the council."""
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from council.blocks import AgendaStreamBlock
 from home.blocks import RICH_TEXT_FEATURES
 from home.dates import fiscal_year, fiscal_year_label
 from home.models import BasePage
+
+# Rich text left empty by the editor is stored as "" or as empty paragraphs.
+EMPTY_RICH_TEXT = r"^\s*(<p[^>]*>\s*(<br\s*/?>)?\s*</p>\s*)*$"
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "対面"
+    WRITTEN = "written", "書面開催"
+    ONLINE = "online", "オンライン"
+    HYBRID = "hybrid", "ハイブリッド(対面とオンライン)"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "開催予定"
+    HELD = "held", "開催済み"
+    CANCELLED = "cancelled", "中止"
+    POSTPONED = "postponed", "延期"
+
+    @classmethod
+    def upcoming(cls):
+        """Statuses of a meeting that is still to come (when its date is not past)."""
+        return (cls.SCHEDULED, cls.POSTPONED)
+
+    @classmethod
+    def without_minutes(cls):
+        """Statuses of a meeting that will have no minutes."""
+        return (cls.CANCELLED, cls.POSTPONED)
 
 
 def numbered(meetings):
@@ -28,93 +56,39 @@ def numbered(meetings):
     return {m.pk: m.number or position for position, m in enumerate(ordered, start=1)}
 
 
-def sibling_meetings(parent_path, year):
-    return list(
-        MeetingPage.objects.filter(
+class MeetingQuerySet(PageQuerySet):
+    def upcoming(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(date__gte=today, status__in=MeetingStatus.upcoming())
+
+    def records(self, today=None):
+        """Everything that is not upcoming: held, cancelled, and past-dated meetings."""
+        today = today or timezone.localdate()
+        return self.exclude(date__gte=today, status__in=MeetingStatus.upcoming())
+
+    def minutes_overdue(self, days, today=None):
+        """Meetings held more than ``days`` ago whose minutes are still empty."""
+        today = today or timezone.localdate()
+        return (
+            self.filter(date__lt=today - dt.timedelta(days=days))
+            .exclude(status__in=MeetingStatus.without_minutes())
+            .filter(Q(minutes="") | Q(minutes__regex=EMPTY_RICH_TEXT))
+        )
+
+    def siblings(self, parent_path, year):
+        """Meetings of one body (by its tree path) in one fiscal year, enough to number them."""
+        return self.filter(
             path__startswith=parent_path,
             depth=len(parent_path) // Page.steplen + 1,
             fiscal_year=year,
         ).only("pk", "title", "date", "number", "fiscal_year", "path", "depth")
-    )
 
 
-def attach_numbers(meetings):
-    """Set ``display_number`` on each meeting with one query for all their siblings."""
-    meetings = list(meetings)
-    if not meetings:
-        return meetings
-    years = {m.fiscal_year for m in meetings}
-    parents = {m.path[: -Page.steplen] for m in meetings}
-    groups = {}
-    for sibling in MeetingPage.objects.filter(fiscal_year__in=years).only(
-        "pk", "date", "number", "fiscal_year", "path"
-    ):
-        parent = sibling.path[: -Page.steplen]
-        if parent in parents:
-            groups.setdefault((parent, sibling.fiscal_year), []).append(sibling)
-    numbers = {}
-    for group in groups.values():
-        numbers.update(numbered(group))
-    for meeting in meetings:
-        meeting.display_number = numbers.get(meeting.pk)
-    return meetings
-
-
-class MeetingPageForm(WagtailAdminPageForm):
-    """Checks that span fields: times in order and 第N回 unique within the body and 年度."""
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_time"), cleaned.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", "終了時刻は開始時刻より後の時刻にしてください。")
-        if end and not start:
-            self.add_error("start_time", "終了時刻を入れるときは、開始時刻も入れてください。")
-        date = cleaned.get("date")
-        if date is None:
-            return cleaned
-        parent = getattr(self, "parent_page", None)
-        if parent is None and self.instance.pk:
-            parent = self.instance.get_parent()
-        if parent is None:
-            return cleaned
-        year = fiscal_year(date)
-        others = [m for m in sibling_meetings(parent.path, year) if m.pk != self.instance.pk]
-        this = MeetingPage(pk=self.instance.pk, date=date, number=cleaned.get("number"))
-        numbers = numbered([*others, this])
-        mine = numbers[this.pk]
-        clash = next((m for m in others if numbers[m.pk] == mine), None)
-        if clash is not None:
-            label = fiscal_year_label(year)
-            if cleaned.get("number"):
-                message = (
-                    f"{label}の第{mine}回は、既に「{clash.title}」"
-                    f"({clash.date:%Y-%m-%d})に付いています。別の回数を入れてください。"
-                )
-            else:
-                message = (
-                    f"開催日から数えると{label}の第{mine}回ですが、"
-                    f"「{clash.title}」が既に第{mine}回になっています。回数を入力してください。"
-                )
-            self.add_error("number", message)
-        return cleaned
+MeetingManager = PageManager.from_queryset(MeetingQuerySet)
 
 
 class MeetingPage(BasePage):
     """One meeting of a body: date and place, agenda, minutes and handouts."""
-
-    FORMAT_CHOICES = [
-        ("in_person", "対面"),
-        ("written", "書面開催"),
-        ("online", "オンライン"),
-        ("hybrid", "ハイブリッド(対面とオンライン)"),
-    ]
-    STATUS_CHOICES = [
-        ("scheduled", "開催予定"),
-        ("held", "開催済み"),
-        ("cancelled", "中止"),
-        ("postponed", "延期"),
-    ]
 
     number = models.PositiveSmallIntegerField(
         "回数(第N回)",
@@ -143,15 +117,15 @@ class MeetingPage(BasePage):
     format = models.CharField(
         "開催形式",
         max_length=20,
-        choices=FORMAT_CHOICES,
-        default="in_person",
+        choices=MeetingFormat.choices,
+        default=MeetingFormat.IN_PERSON,
         help_text="対面・書面開催・オンライン・ハイブリッドから選びます。書面開催では会場の代わりに「書面開催」と表示されます。",
     )
     status = models.CharField(
         "開催の状況",
         max_length=20,
-        choices=STATUS_CHOICES,
-        default="scheduled",
+        choices=MeetingStatus.choices,
+        default=MeetingStatus.SCHEDULED,
         help_text="会議が終わったら「開催済み」にします。",
     )
     agenda = StreamField(
@@ -166,8 +140,6 @@ class MeetingPage(BasePage):
         features=RICH_TEXT_FEATURES + ["h3"],
         help_text="開催後に入力します。開催前は空欄のままで構いません。",
     )
-
-    base_form_class = MeetingPageForm
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -203,7 +175,8 @@ class MeetingPage(BasePage):
 
     parent_page_types = ["council.CommitteePage"]
     subpage_types = []
-    is_creatable = True
+
+    objects = MeetingManager()
 
     class Meta:
         verbose_name = "会議の記録"
@@ -222,8 +195,37 @@ class MeetingPage(BasePage):
 
     def clean(self):
         super().clean()
+        if self.end_time and not self.start_time:
+            raise ValidationError(
+                {"start_time": "終了時刻を入れるときは、開始時刻も入れてください。"}
+            )
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": "終了時刻は開始時刻より後の時刻にしてください。"})
+
+    def clean_in_tree(self, parent):
+        """第N回 is unique within the body and 年度 (see BasePage.clean_in_tree)."""
+        if not self.date:
+            return
+        year = fiscal_year(self.date)
+        others = [m for m in MeetingPage.objects.siblings(parent.path, year) if m.pk != self.pk]
+        this = MeetingPage(pk=self.pk, date=self.date, number=self.number)
+        numbers = numbered([*others, this])
+        mine = numbers[this.pk]
+        clash = next((m for m in others if numbers[m.pk] == mine), None)
+        if clash is None:
+            return
+        label = fiscal_year_label(year)
+        if self.number:
+            message = (
+                f"{label}の第{mine}回は、既に「{clash.title}」"
+                f"({clash.date:%Y-%m-%d})に付いています。別の回数を入れてください。"
+            )
+        else:
+            message = (
+                f"開催日から数えると{label}の第{mine}回ですが、"
+                f"「{clash.title}」が既に第{mine}回になっています。回数を入力してください。"
+            )
+        raise ValidationError({"number": message})
 
     @property
     def is_written(self):
@@ -233,13 +235,63 @@ class MeetingPage(BasePage):
     def fiscal_year_label(self):
         return fiscal_year_label(self.fiscal_year)
 
+    @property
+    def is_held(self):
+        return self.status == MeetingStatus.HELD
+
+    @property
+    def is_cancelled(self):
+        return self.status == MeetingStatus.CANCELLED
+
+    def is_upcoming(self, today=None):
+        today = today or timezone.localdate()
+        return self.status in MeetingStatus.upcoming() and self.date >= today
+
+    @property
+    def calendar_status(self):
+        """STATUS of the meeting's iCalendar event (RFC 5545)."""
+        return {
+            MeetingStatus.CANCELLED: "CANCELLED",
+            MeetingStatus.POSTPONED: "TENTATIVE",
+        }.get(self.status, "CONFIRMED")
+
+    @classmethod
+    def attach_numbers(cls, meetings):
+        """Set ``display_number`` on each meeting, with one query for all their siblings."""
+        meetings = list(meetings)
+        if not meetings:
+            return meetings
+        years = {m.fiscal_year for m in meetings}
+        parents = {m.path[: -Page.steplen] for m in meetings}
+        groups = {}
+        for sibling in cls.objects.filter(fiscal_year__in=years).only(
+            "pk", "date", "number", "fiscal_year", "path"
+        ):
+            parent = sibling.path[: -Page.steplen]
+            if parent in parents:
+                groups.setdefault((parent, sibling.fiscal_year), []).append(sibling)
+        numbers = {}
+        for group in groups.values():
+            numbers.update(numbered(group))
+        for meeting in meetings:
+            meeting.display_number = numbers.get(meeting.pk)
+        return meetings
+
     def get_display_number(self):
         if getattr(self, "display_number", None) is None:
-            parent_path = self.path[: -Page.steplen]
-            self.display_number = numbered(sibling_meetings(parent_path, self.fiscal_year)).get(
-                self.pk, self.number
-            )
+            siblings = MeetingPage.objects.siblings(self.path[: -Page.steplen], self.fiscal_year)
+            self.display_number = numbered(siblings).get(self.pk, self.number)
         return self.display_number
+
+    def get_page_header(self):
+        number = self.get_display_number()
+        kicker = self.fiscal_year_label + (f" 第{number}回" if number else "")
+        return {
+            "title": self.title,
+            "kicker_page": self.get_parent(),
+            "kicker": kicker,
+            "dates": [("更新日", self.last_published_at)],
+        }
 
     def starts_at(self):
         """Aware datetime of the start in Asia/Tokyo, or None for a date-only meeting."""
@@ -253,20 +305,16 @@ class MeetingPage(BasePage):
         end = self.end_time or self.start_time
         return timezone.make_aware(dt.datetime.combine(self.date, end))
 
-    def event_jsonld(self):
+    def get_jsonld(self, request=None):
         """schema.org Event for search engines and assistive tools."""
         status = {
-            "scheduled": "https://schema.org/EventScheduled",
-            "held": "https://schema.org/EventScheduled",
-            "cancelled": "https://schema.org/EventCancelled",
-            "postponed": "https://schema.org/EventPostponed",
-        }[self.status]
+            MeetingStatus.CANCELLED: "https://schema.org/EventCancelled",
+            MeetingStatus.POSTPONED: "https://schema.org/EventPostponed",
+        }.get(self.status, "https://schema.org/EventScheduled")
         mode = {
-            "in_person": "https://schema.org/OfflineEventAttendanceMode",
-            "online": "https://schema.org/OnlineEventAttendanceMode",
-            "hybrid": "https://schema.org/MixedEventAttendanceMode",
-            "written": "https://schema.org/OnlineEventAttendanceMode",
-        }[self.format]
+            MeetingFormat.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
+            MeetingFormat.HYBRID: "https://schema.org/MixedEventAttendanceMode",
+        }.get(self.format, "https://schema.org/OnlineEventAttendanceMode")
         start = self.starts_at()
         data = {
             "@context": "https://schema.org",
@@ -276,7 +324,7 @@ class MeetingPage(BasePage):
             "eventStatus": status,
             "eventAttendanceMode": mode,
             "organizer": {"@type": "Organization", "name": "児玉郡市自立支援協議会"},
-            "url": self.full_url,
+            "url": self.get_full_url(request),
         }
         end = self.ends_at()
         if end and self.end_time:
@@ -286,10 +334,6 @@ class MeetingPage(BasePage):
         if self.summary:
             data["description"] = self.summary
         return data
-
-    def is_upcoming(self, today=None):
-        today = today or timezone.localdate()
-        return self.status in ("scheduled", "postponed") and self.date >= today
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -326,34 +370,3 @@ class MeetingHandout(Orderable):
 
     def __str__(self):
         return f"{self.label} {self.title}".strip()
-
-
-class MeetingArchivePage(BasePage):
-    """会議の記録: every body's meetings, filterable by 年度 and by body."""
-
-    intro = models.TextField("はじめに", blank=True, help_text="一覧の上に出る短い説明です。")
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = BasePage.search_fields + [index.SearchField("intro")]
-
-    parent_page_types = ["home.HomePage"]
-    subpage_types = []
-    max_count = 1
-    is_creatable = True
-
-    class Meta:
-        verbose_name = "会議の記録(一覧)"
-
-    def get_context(self, request, *args, **kwargs):
-        from council.listing import meeting_listing
-        from council.models import CommitteePage
-
-        context = super().get_context(request, *args, **kwargs)
-        committees = list(
-            CommitteePage.objects.live()
-            .public()
-            .only("title", "short_name", "path", "depth", "slug")
-        )
-        meetings = MeetingPage.objects.live().public()
-        context.update(meeting_listing(request, meetings, committees=committees))
-        return context

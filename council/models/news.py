@@ -8,8 +8,15 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import StandardStreamBlock
-from home.dates import fiscal_year, fiscal_year_label
-from home.models import BasePage, paginate, year_param
+from home.dates import fiscal_year
+from home.listing import FiscalYearFilter, paginate
+from home.models import BasePage
+
+
+class NewsKind(models.TextChoices):
+    NOTICE = "notice", "お知らせ"
+    SEMINAR = "seminar", "研修会・講演会"
+    REPORT = "report", "活動報告"
 
 
 class NewsIndexPage(BasePage):
@@ -23,29 +30,23 @@ class NewsIndexPage(BasePage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["council.NewsPage"]
     max_count = 1
-    is_creatable = True
 
     class Meta:
         verbose_name = "お知らせ一覧"
 
     PER_PAGE = 20
 
+    def get_page_header(self):
+        return {**super().get_page_header(), "lead": self.intro}
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.child_of(self).live().public().defer_streamfields()
-        years = sorted({fiscal_year(d) for d in news.values_list("date", flat=True)}, reverse=True)
-        selected = request.GET.get("nendo", "")
-        context["fiscal_years"] = [(y, fiscal_year_label(y)) for y in years]
-        context["selected_year"] = None
-        if selected:
-            if year_param(selected) in years:
-                year = year_param(selected)
-                context["selected_year"] = year
-                news = news.filter(date__gte=f"{year}-04-01", date__lt=f"{year + 1}-04-01")
-            else:
-                context["filter_error"] = (
-                    "指定された年度のお知らせはありません。すべての年度を表示しています。"
-                )
+        year_filter = FiscalYearFilter.from_request(
+            request, [fiscal_year(d) for d in news.values_list("date", flat=True)], what="お知らせ"
+        )
+        news = year_filter.apply(news, date_field="date")
+        context["year_filter"] = year_filter
         context["news_page"] = paginate(request, news.order_by("-date", "-pk"), self.PER_PAGE)
         return context
 
@@ -53,20 +54,14 @@ class NewsIndexPage(BasePage):
 class NewsPage(BasePage):
     """One news item: a seminar, a report such as the consultation offices' collaboration."""
 
-    KIND_CHOICES = [
-        ("notice", "お知らせ"),
-        ("seminar", "研修会・講演会"),
-        ("report", "活動報告"),
-    ]
-
     date = models.DateField(
         "掲載日", default=timezone.localdate, help_text="一覧に表示する日付です。"
     )
     kind = models.CharField(
         "種類",
         max_length=20,
-        choices=KIND_CHOICES,
-        default="notice",
+        choices=NewsKind.choices,
+        default=NewsKind.NOTICE,
         help_text="一覧で見出しの前に出る種類です。",
     )
     body = StreamField(
@@ -87,8 +82,25 @@ class NewsPage(BasePage):
 
     parent_page_types = ["council.NewsIndexPage"]
     subpage_types = []
-    is_creatable = True
 
     class Meta:
         verbose_name = "お知らせ"
         verbose_name_plural = "お知らせ"
+
+    def get_page_header(self):
+        return {
+            "title": self.title,
+            "tag": self.get_kind_display(),
+            "dates": [("掲載日", self.date)],
+        }
+
+    def get_jsonld(self, request=None):
+        data = {
+            **super().get_jsonld(request),
+            "@type": "Article",
+            "headline": self.title,
+            "datePublished": self.date.isoformat(),
+            "publisher": {"@type": "Organization", "name": "児玉郡市自立支援協議会"},
+        }
+        data.pop("name")
+        return data

@@ -2,10 +2,10 @@
 
 import calendar
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from council.blocks import NewPlansBlock, ReportPointsBlock
 from home.dates import fiscal_year_label, wareki, wareki_month
-from home.models import BasePage
+from home.models import BasePage, BasePageForm
 
 
 class BusinessItem(index.Indexed, models.Model):
@@ -45,7 +45,7 @@ class BusinessItem(index.Indexed, models.Model):
         return self.name
 
 
-class ActivityReportPageForm(WagtailAdminPageForm):
+class ActivityReportPageForm(BasePageForm):
     def is_valid(self):
         # Row formsets are cleaned after the page form, so duplicates are checked here.
         valid = super().is_valid()
@@ -65,28 +65,6 @@ class ActivityReportPageForm(WagtailAdminPageForm):
                 duplicated = True
             seen.add(item.pk)
         return valid and not duplicated
-
-    def clean(self):
-        cleaned = super().clean()
-        year, plan_year = cleaned.get("fiscal_year"), cleaned.get("plan_year")
-        if year and plan_year and plan_year <= year:
-            self.add_error("plan_year", "計画の年度は、報告する年度より後にしてください。")
-        parent = getattr(self, "parent_page", None)
-        if parent is None and self.instance.pk:
-            parent = self.instance.get_parent()
-        if year and parent is not None:
-            clash = (
-                ActivityReportPage.objects.child_of(parent)
-                .filter(fiscal_year=year)
-                .exclude(pk=self.instance.pk)
-                .first()
-            )
-            if clash is not None:
-                self.add_error(
-                    "fiscal_year",
-                    f"この会議の{fiscal_year_label(year)}の活動報告は、既に「{clash.title}」があります。",
-                )
-        return cleaned
 
 
 class ActivityReportPage(BasePage):
@@ -146,11 +124,45 @@ class ActivityReportPage(BasePage):
 
     parent_page_types = ["council.CommitteePage"]
     subpage_types = []
-    is_creatable = True
 
     class Meta:
         verbose_name = "活動報告・活動計画"
         verbose_name_plural = "活動報告・活動計画"
+
+    def clean(self):
+        super().clean()
+        if self.fiscal_year and self.plan_year and self.plan_year <= self.fiscal_year:
+            raise ValidationError({"plan_year": "計画の年度は、報告する年度より後にしてください。"})
+
+    def clean_in_tree(self, parent):
+        """One report per body and 年度."""
+        if not self.fiscal_year:
+            return
+        clash = (
+            ActivityReportPage.objects.child_of(parent)
+            .filter(fiscal_year=self.fiscal_year)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "fiscal_year": f"この会議の{fiscal_year_label(self.fiscal_year)}の活動報告は、"
+                    f"既に「{clash.title}」があります。"
+                }
+            )
+
+    def get_page_header(self):
+        meta = f"{self.fiscal_year_label}の活動報告と{self.plan_year_label}の活動計画"
+        if self.as_of:
+            meta += f"(取組状況は{self.as_of_label})"
+        return {
+            "title": self.title,
+            "kicker_page": self.get_parent(),
+            "kicker": self.material_number,
+            "meta": meta,
+            "dates": [("更新日", self.last_published_at)],
+        }
 
     def save(self, *args, **kwargs):
         if self.fiscal_year and not self.plan_year:

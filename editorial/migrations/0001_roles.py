@@ -1,19 +1,13 @@
 """The editors' roles (groups), their permissions, the 「施設の写真」 collection and the
 approval workflows, as defined in ``editorial/roles.py``."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 from editorial import roles
 
 
 def create_roles(apps, schema_editor):
-    # Model permissions are normally made after all migrations have run
-    # (post_migrate); the roles need them now, on a fresh database too.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    roles.create_model_permissions(apps)
     roles.apply_roles(apps)
 
 

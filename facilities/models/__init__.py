@@ -1,6 +1,6 @@
-from .facility import FacilityIndexPage, FacilityPage, FacilityPhoto, FacilityService
+from .facility import FacilityPage, FacilityPhoto, FacilityService
+from .index import FacilityIndexPage
 from .taxonomy import Feature, Municipality, ServiceCategory, ServiceType, TargetGroup
-from .vacancy import VacancyFigure, VacancyPage, VacancySettings
 
 __all__ = [
     "FacilityIndexPage",
@@ -12,7 +12,4 @@ __all__ = [
     "ServiceCategory",
     "ServiceType",
     "TargetGroup",
-    "VacancyFigure",
-    "VacancyPage",
-    "VacancySettings",
 ]

@@ -7,23 +7,24 @@ hours for weekdays, Saturdays, Sundays and holidays; closed days; latitude
 and longitude. Importing and exporting that data needs no schema change.
 """
 
-import calendar
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from facilities import kana
+from facilities.extensions import FACILITY_PAGE_SECTIONS_HOOK
+from facilities.qr import qr_response
 from facilities.validators import (
     digits_only,
     normalize_phone,
@@ -33,8 +34,10 @@ from facilities.validators import (
     validate_phone,
 )
 from home.blocks import RICH_TEXT_FEATURES
+from home.dates import months_before
 from home.models import BasePage
 
+# A facility's details are to be confirmed with the office at least this often.
 STALE_AFTER_MONTHS = 13
 
 # Facility editors (施設情報担当) hold no document permission, so their rich text
@@ -42,12 +45,9 @@ STALE_AFTER_MONTHS = 13
 FACILITY_RICH_TEXT_FEATURES = [f for f in RICH_TEXT_FEATURES if f != "document-link"]
 
 
-def months_before(date, months):
-    month_index = date.year * 12 + date.month - 1 - months
-    year, month = divmod(month_index, 12)
-
-    day = min(date.day, calendar.monthrange(year, month + 1)[1])
-    return dt.date(year, month + 1, day)
+def verification_cutoff(today=None):
+    """Details confirmed before this date are stale (13 months before ``today``)."""
+    return months_before(today or timezone.localdate(), STALE_AFTER_MONTHS)
 
 
 def map_settings():
@@ -65,80 +65,19 @@ class QRCodeRoutesMixin(RoutablePageMixin):
 
     @path("qr/svg/")
     def qr_svg(self, request):
-        from facilities.qr import qr_response
-
         return qr_response(self.get_full_url(request), "svg", f"qr-{self.slug}.svg")
 
     @path("qr/png/")
     def qr_png(self, request):
-        from facilities.qr import qr_response
-
         return qr_response(self.get_full_url(request), "png", f"qr-{self.slug}.png")
 
 
-class FacilityIndexPage(QRCodeRoutesMixin, BasePage):
-    """ふくしマップ: search the district's facilities by keyword and filters, as a list or a map."""
-
-    intro = RichTextField(
-        "はじめに",
-        blank=True,
-        features=FACILITY_RICH_TEXT_FEATURES,
-        help_text="検索の上に出る短い説明です。",
-    )
-    map_note = models.CharField(
-        "地図の注意書き",
-        max_length=200,
-        blank=True,
-        default="地図の位置はおおよそのものです。訪問の前に、事業所へ電話でご確認ください。",
-        help_text="地図の下に出る注意書き(例: 位置はおおよそです)。",
-    )
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("map_note")]
-    search_fields = BasePage.search_fields + [index.SearchField("intro")]
-
-    parent_page_types = ["home.HomePage"]
-    subpage_types = ["facilities.FacilityPage"]
-    max_count = 1
-    is_creatable = True
-
-    class Meta:
-        verbose_name = "ふくしマップ(事業所の検索)"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["map_settings"] = map_settings()
-        return context
-
-    @path("")
-    def search_view(self, request):
-        from facilities.search import FacilitySearch
-
-        search = FacilitySearch(self, request)
-        return self.render(request, context_overrides={"search": search})
-
-    @path("markers/")
-    def markers(self, request):
-        from django.http import JsonResponse
-
-        from facilities.search import FacilitySearch
-
-        search = FacilitySearch(self, request)
-        response = JsonResponse(
-            {"count": len(search.markers), "notes": search.notes, "facilities": search.markers},
-            json_dumps_params={"ensure_ascii": False},
+class FacilityQuerySet(PageQuerySet):
+    def needs_verification(self, today=None):
+        """Facilities whose details were last confirmed 13 months ago or more (or never)."""
+        return self.filter(
+            Q(verified_on__isnull=True) | Q(verified_on__lt=verification_cutoff(today))
         )
-        return response
-
-
-class FacilityPageForm(WagtailAdminPageForm):
-    def clean(self):
-        cleaned = super().clean()
-        for field, error in validate_in_district(
-            cleaned.get("latitude"), cleaned.get("longitude")
-        ).items():
-            if field in self.fields:
-                self.add_error(field, error)
-        return cleaned
 
 
 class FacilityPage(QRCodeRoutesMixin, BasePage):
@@ -247,8 +186,6 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         help_text="この内容を事業所に確かめた日。13か月を過ぎるとページに注意書きが出ます。",
     )
 
-    base_form_class = FacilityPageForm
-
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [
@@ -309,7 +246,8 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
 
     parent_page_types = ["facilities.FacilityIndexPage"]
     subpage_types = []
-    is_creatable = True
+
+    objects = PageManager.from_queryset(FacilityQuerySet)()
 
     class Meta:
         verbose_name = "事業所"
@@ -353,10 +291,7 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         return super().save(*args, **kwargs)
 
     def is_stale(self, today=None):
-        if self.verified_on is None:
-            return True
-        today = today or timezone.localdate()
-        return self.verified_on < months_before(today, STALE_AFTER_MONTHS)
+        return self.verified_on is None or self.verified_on < verification_cutoff(today)
 
     @property
     def phone_uri(self):
@@ -375,7 +310,15 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         ]
         return [(label, value) for label, value in rows if value]
 
-    def jsonld(self, request=None):
+    def get_page_header(self):
+        return {
+            "title": self.title,
+            "kicker_page": self.get_parent(),
+            "kicker": self.municipality.name,
+            "reading": self.name_kana,
+        }
+
+    def get_jsonld(self, request=None):
         data = {
             "@context": "https://schema.org",
             "@type": "LocalBusiness",
@@ -414,56 +357,13 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         ).prefetch_related("target_groups")
         context["facility_features"] = self.features.all()
         context["photos"] = self.photos.select_related("image")
-        context["facility_index"] = self.get_parent()
         context["map_settings"] = map_settings()
-        context["vacancy_history"] = self.vacancy_history()
+        context["sections"] = [
+            section
+            for hook in hooks.get_hooks(FACILITY_PAGE_SECTIONS_HOOK)
+            if (section := hook(self, request))
+        ]
         return context
-
-    def vacancy_history(self, months=12):
-        """Per tracked service offered here: the latest figure and the last 12 months."""
-        from facilities.charts import history_svg
-        from facilities.models.vacancy import (
-            VacancyFigure,
-            VacancySettings,
-            month_start,
-            previous_month,
-        )
-
-        tracked = {s.pk: s for s in VacancySettings.tracked_for_default_site()}
-        offered = [s for s in self.services.all() if s.service_type_id in tracked]
-        if not offered:
-            return []
-        current = month_start()
-        span = [current]
-        for _ in range(months - 1):
-            span.insert(0, previous_month(span[0]))
-        figures = {
-            (f.service_type_id, f.month): f
-            for f in VacancyFigure.objects.filter(
-                facility=self, service_type_id__in=tracked, month__gte=span[0]
-            )
-        }
-        latest = {}
-        for f in VacancyFigure.objects.filter(facility=self, service_type_id__in=tracked).order_by(
-            "-month"
-        ):
-            latest.setdefault(f.service_type_id, f)
-        result = []
-        for offer in offered:
-            service = tracked[offer.service_type_id]
-            rows = [(m, figures.get((service.pk, m))) for m in span]
-            points = [(f"{m.month}月", f.vacancies if f else None) for m, f in rows]
-            result.append(
-                {
-                    "service": service,
-                    "latest": latest.get(service.pk),
-                    "rows": rows,
-                    "chart": history_svg(
-                        points, f"{self.title} {service.name}の空き人数(過去12か月)"
-                    ),
-                }
-            )
-        return result
 
 
 class FacilityService(Orderable, ClusterableModel):

@@ -1,5 +1,10 @@
+import json
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from home.formatting import file_size
 
 register = template.Library()
 
@@ -23,40 +28,24 @@ def query_with(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
-@register.filter
-def filesize_ja(num_bytes):
-    """312KB, 1.2MB: file sizes as Japanese public sites print them."""
-    try:
-        size = int(num_bytes)
-    except (TypeError, ValueError):
-        return ""
-    if size < 1024:
-        return f"{size}B"
-    if size < 1024 * 1024:
-        return f"{round(size / 1024)}KB"
-    return f"{size / (1024 * 1024):.1f}MB"
-
-
 @register.simple_tag
 def document_meta(document):
     """「PDF・312KB」 for a Wagtail document."""
     if document is None:
         return ""
     ext = (document.file_extension or "").upper() or "ファイル"
-    size = filesize_ja(document.get_file_size()) if document.file else ""
+    size = file_size(document.get_file_size()) if document.file else ""
     return format_html("{}", f"{ext}・{size}" if size else ext)
 
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@register.simple_tag
-def jsonld(data):
-    """A schema.org JSON-LD script element; safe against '</script>' in the data."""
-    import json
-
-    from django.utils.safestring import mark_safe
-
+@register.simple_tag(takes_context=True)
+def page_jsonld(context):
+    """The page's schema.org data (``get_jsonld``) as a script element, '</script>'-safe."""
+    page = context.get("page")
+    data = page.get_jsonld(context.get("request")) if hasattr(page, "get_jsonld") else None
     if not data:
         return ""
     text = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from operations.backup import BackupError, create_backup, format_size, summary_lines
+from home.formatting import file_size
+from operations.backup import BackupError, create_backup, summary_lines
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         for line in summary_lines(manifest["row_counts"]):
             self.stdout.write(f"  {line}")
         self.stdout.write(
-            f"  ファイル: {len(manifest['files'])}件({format_size(result.total_file_bytes)})"
+            f"  ファイル: {len(manifest['files'])}件({file_size(result.total_file_bytes)})"
         )
         for name in result.missing_files:
             self.stderr.write(

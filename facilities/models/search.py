@@ -1,6 +1,7 @@
 """The facility search: keyword, filters with facet counts, sorting and map markers.
 
-Filters combine with AND across kinds (市町, 区分, 種類, 対象者, 特徴, 拠点) and
+Filters combine with AND across kinds (市町, 区分, 種類, 対象者, 特徴, and the
+yes/no filters: 拠点, and those other apps add, such as 空きあり) and
 OR within one kind. Next to every option the page shows how many facilities
 it would give with the other kinds' filters applied. The number of queries
 does not depend on the number of facilities: one aggregate query per kind,
@@ -11,19 +12,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.functional import cached_property
+from wagtail import hooks
 
+from facilities.extensions import FACILITY_SEARCH_FILTERS_HOOK, ToggleFilter
 from home import search as site_search
-from home.models import paginate
+from home.listing import paginate
 
-from .models import (
-    FacilityPage,
-    FacilityService,
-    Feature,
-    Municipality,
-    ServiceCategory,
-    ServiceType,
-    TargetGroup,
-)
+from .facility import FacilityPage, FacilityService
+from .taxonomy import Feature, Municipality, ServiceCategory, ServiceType, TargetGroup
 
 PER_PAGE = 20
 MAX_KEYWORD_MATCHES = 5000
@@ -89,14 +85,26 @@ class FacilitySearch:
             "target": _ids(request, "target", {t.pk for t in self.target_groups}, self.notes),
             "feat": _ids(request, "feat", {f.pk for f in self.features}, self.notes),
         }
-        kyoten = get.get("kyoten", "")
-        self.kyoten = kyoten == "1"
-        if kyoten not in ("", "1"):
-            self.notes.append("拠点の条件が正しくないため、使わずに検索しました。")
-        vacancy = get.get("vacancy", "")
-        self.vacancy = vacancy == "1"
-        if vacancy not in ("", "1"):
-            self.notes.append("空き情報の条件が正しくないため、使わずに検索しました。")
+        self.toggles = [
+            ToggleFilter(
+                param="kyoten",
+                legend="地域生活支援拠点等",
+                label="拠点として登録している事業所",
+                chip="拠点登録あり",
+                condition=lambda: Q(kyoten_registered=True),
+                invalid_note="拠点の条件が正しくないため、使わずに検索しました。",
+            ),
+            *(
+                toggle
+                for hook in hooks.get_hooks(FACILITY_SEARCH_FILTERS_HOOK)
+                if (toggle := hook(request))
+            ),
+        ]
+        for toggle in self.toggles:
+            value = get.get(toggle.param, "")
+            toggle.selected = value == "1"
+            if value not in ("", "1"):
+                self.notes.append(toggle.invalid_note)
         self.query = site_search.parse_query(get.get("q", ""))
         if get.get("q") and self.query.is_empty:
             self.notes.append("検索できる文字が含まれていないため、言葉を使わずに検索しました。")
@@ -126,11 +134,10 @@ class FacilitySearch:
         return self._base
 
     def _condition(self, kind):
+        toggle = self.toggle(kind)
+        if toggle is not None:
+            return toggle.condition() if toggle.selected else None
         ids = self.selected.get(kind)
-        if kind == "kyoten":
-            return Q(kyoten_registered=True) if self.kyoten else None
-        if kind == "vacancy":
-            return self._vacancy_condition() if self.vacancy else None
         if not ids:
             return None
         if kind == "muni":
@@ -146,9 +153,12 @@ class FacilitySearch:
             return Q(pk__in=through.objects.filter(feature_id__in=ids).values("facilitypage_id"))
         return Q(pk__in=offers.values("page_id"))
 
+    def toggle(self, param):
+        return next((t for t in self.toggles if t.param == param), None)
+
     def filtered(self, *, without=None):
         pages = self.base()
-        for kind in ("muni", "cat", "svc", "target", "feat", "kyoten", "vacancy"):
+        for kind in ("muni", "cat", "svc", "target", "feat", *(t.param for t in self.toggles)):
             if kind == without:
                 continue
             condition = self._condition(kind)
@@ -216,31 +226,19 @@ class FacilitySearch:
         ]
 
     @cached_property
-    def _tracked_ids(self):
-        from .models.vacancy import VacancySettings
-
-        return [s.pk for s in VacancySettings.tracked_for_default_site()]
-
-    def _vacancy_condition(self):
-        """Facilities with a vacancy this month (Asia/Tokyo) in a tracked service."""
-        from .models.vacancy import VacancyFigure, month_start
-
-        figures = VacancyFigure.objects.filter(
-            month=month_start(), vacancies__gt=0, service_type_id__in=self._tracked_ids
-        )
-        return Q(pk__in=figures.values("facility_id"))
-
-    @cached_property
-    def vacancy_count(self):
-        return self.filtered(without="vacancy").filter(self._vacancy_condition()).count()
-
-    @cached_property
-    def kyoten_count(self):
-        return self.filtered(without="kyoten").filter(kyoten_registered=True).count()
+    def counted_toggles(self):
+        """The yes/no filters, each with the number of facilities it would give."""
+        for toggle in self.toggles:
+            toggle.count = self.filtered(without=toggle.param).filter(toggle.condition()).count()
+        return self.toggles
 
     @property
     def has_filters(self):
-        return any(self.selected.values()) or self.kyoten or self.vacancy or not self.query.is_empty
+        return (
+            any(self.selected.values())
+            or any(t.selected for t in self.toggles)
+            or not self.query.is_empty
+        )
 
     # --- map -------------------------------------------------------------------
 

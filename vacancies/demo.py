@@ -9,9 +9,7 @@ import random
 
 from home.demo import add_child, rich
 
-from .models import VacancyFigure, VacancyPage
-from .models.vacancy import month_start, previous_month
-from .vacancy_admin import tracked_rows
+from .models import VacancyFigure, VacancyPage, month_start, previous_month
 
 MONTHS = 12
 
@@ -42,7 +40,7 @@ def load(home):
     for _ in range(MONTHS - 1):
         months.append(previous_month(months[-1]))
     figures = []
-    for facility, service in tracked_rows():
+    for facility, service in VacancyFigure.objects.tracked_rows():
         capacity = 4
         for month in months:
             unanswered = rng.random() < 0.08

@@ -1,18 +1,27 @@
-"""空き情報: monthly vacancy figures of residential services, and which services are tracked."""
+"""空き情報: monthly vacancy figures of residential services, the services tracked, and the
+public page that lists the latest figures.
+
+A figure belongs to a facility of ふくしマップ; this app sits above ``facilities`` and
+adds its figures to the facility pages and the facility search through the extension
+points of ``facilities.extensions`` (see ``wagtail_hooks.py``).
+"""
 
 import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
+from facilities.models import FacilityService, ServiceType
 from facilities.models.facility import FACILITY_RICH_TEXT_FEATURES
 from home.dates import wareki_month
 from home.models import BasePage
@@ -28,12 +37,17 @@ MAX_VACANCIES = 999
 
 
 def month_start(value=None):
+    """The first day of the month of ``value`` (today in Asia/Tokyo by default)."""
     value = value or timezone.localdate()
     return dt.date(value.year, value.month, 1)
 
 
 def previous_month(month):
     return (month - dt.timedelta(days=1)).replace(day=1)
+
+
+def next_month(month):
+    return (month + dt.timedelta(days=32)).replace(day=1)
 
 
 def month_label(month):
@@ -56,27 +70,107 @@ class VacancySettings(BaseSiteSetting):
         verbose_name = "空き情報の設定"
 
     def tracked(self):
-        from facilities.models import ServiceType
-
         chosen = list(self.tracked_service_types.all()) if self.pk else []
         return chosen or list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
 
     @classmethod
     def tracked_for_default_site(cls):
-        from wagtail.models import Site
-
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            from facilities.models import ServiceType
-
             return list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
         return cls.for_site(site).tracked()
+
+
+class ForWhom(models.TextChoices):
+    ANY = "any", "問わず"
+    MALE = "male", "男性"
+    FEMALE = "female", "女性"
+
+
+# The values an editor enters for one facility, service and month.
+ENTERED_FIELDS = ("vacancies", "for_whom", "trial_stay", "note")
+
+
+class VacancyFigureQuerySet(models.QuerySet):
+    def by_row(self, month):
+        """The month's figures as {(facility id, service type id): figure}."""
+        return {
+            (f.facility_id, f.service_type_id): f
+            for f in self.filter(month=month).select_related("entered_by")
+        }
+
+    def latest_figures(self, service_types, facilities=None):
+        """The newest figure of each (live facility, service) pair, in one query."""
+        newest = self.model.objects.filter(
+            facility=OuterRef("facility"), service_type=OuterRef("service_type")
+        ).order_by("-month")
+        figures = self.filter(
+            service_type__in=service_types,
+            facility__live=True,
+            month=Subquery(newest.values("month")[:1]),
+        )
+        if facilities is not None:
+            figures = figures.filter(facility__in=facilities)
+        return figures.select_related("facility__municipality", "service_type")
+
+    def changed_since(self, month, moment):
+        """Figures of ``month`` saved after ``moment`` (by someone else, in the meantime)."""
+        return self.filter(month=month, updated_at__gt=moment).select_related(
+            "facility", "service_type", "entered_by"
+        )
+
+    def tracked_rows(self):
+        """(facility, service type) pairs the secretariat collects, in 50音 order of facility."""
+        offers = (
+            FacilityService.objects.filter(
+                service_type__in=VacancySettings.tracked_for_default_site(), page__live=True
+            )
+            .select_related("page__municipality", "service_type")
+            .order_by("page__kana_sort", "page_id", "service_type__sort_order")
+        )
+        seen, rows = set(), []
+        for offer in offers:
+            key = (offer.page_id, offer.service_type_id)
+            if key not in seen:
+                seen.add(key)
+                rows.append((offer.page, offer.service_type))
+        return rows
+
+    @transaction.atomic
+    def write_month(self, month, rows, user):
+        """Record a month's sheet at once; returns the number of figures written.
+
+        ``rows``: dicts with ``facility`` and ``service_type`` ids and the
+        ENTERED_FIELDS. A row that is blank and has no figure yet, or that
+        changes nothing, is left alone. Used by the monthly screen and the CSV
+        import alike.
+        """
+        current = self.by_row(month)
+        today = timezone.localdate()
+        written = 0
+        for row in rows:
+            figure = current.get((row["facility"], row["service_type"]))
+            if figure is None:
+                if VacancyFigure.row_is_blank(row):
+                    continue
+                figure = VacancyFigure(
+                    facility_id=row["facility"], service_type_id=row["service_type"], month=month
+                )
+            elif not figure.differs_from(row):
+                continue
+            for name in ENTERED_FIELDS:
+                setattr(figure, name, row[name])
+            figure.reported_on = today
+            figure.entered_by = user
+            figure.save()
+            written += 1
+        return written
 
 
 class VacancyFigure(models.Model):
     """One facility's vacancies for one service in one month (as of the 1st)."""
 
-    FOR_WHOM_CHOICES = [("any", "問わず"), ("male", "男性"), ("female", "女性")]
+    UNANSWERED = "未回答"
 
     facility = models.ForeignKey(
         "facilities.FacilityPage",
@@ -97,21 +191,32 @@ class VacancyFigure(models.Model):
         "空き人数",
         null=True,
         blank=True,
-        validators=[MaxValueValidator(MAX_VACANCIES)],
+        validators=[
+            MaxValueValidator(
+                MAX_VACANCIES, message=f"空き人数が大きすぎます({MAX_VACANCIES}人まで)。"
+            )
+        ],
         help_text="空欄は「未回答」として扱います。",
     )
     for_whom = models.CharField(
         "対象",
         max_length=10,
-        choices=FOR_WHOM_CHOICES,
-        default="any",
+        choices=ForWhom.choices,
+        default=ForWhom.ANY,
         help_text="空きを受け入れられる方(問わず・男性・女性)。",
+        error_messages={
+            "invalid_choice": "対象は「問わず」「男性」「女性」のどれかにしてください。"
+        },
     )
     trial_stay = models.BooleanField(
         "体験利用", default=False, help_text="体験利用を受け入れられる"
     )
     note = models.CharField(
-        "備考", max_length=200, blank=True, help_text="例: 体験利用のみ可。公開ページに出ます。"
+        "備考",
+        max_length=200,
+        blank=True,
+        help_text="例: 体験利用のみ可。公開ページに出ます。",
+        error_messages={"max_length": "備考は200文字までです。"},
     )
     reported_on = models.DateField(
         "回答日", default=timezone.localdate, help_text="事業所から回答を受けた日。"
@@ -127,6 +232,8 @@ class VacancyFigure(models.Model):
     )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
+    objects = VacancyFigureQuerySet.as_manager()
+
     class Meta:
         verbose_name = "空き情報"
         verbose_name_plural = "空き情報"
@@ -137,7 +244,7 @@ class VacancyFigure(models.Model):
                 name="one_figure_per_facility_service_month",
             )
         ]
-        indexes = [models.Index(fields=["month", "service_type"])]
+        indexes = [models.Index(fields=["month", "service_type"], name="vacancy_month_service_idx")]
 
     def __str__(self):
         return f"{self.facility.title} {self.service_type.name} {self.month:%Y-%m}"
@@ -145,6 +252,25 @@ class VacancyFigure(models.Model):
     def save(self, *args, **kwargs):
         self.month = month_start(self.month)
         return super().save(*args, **kwargs)
+
+    @classmethod
+    def entered_value_errors(cls, values):
+        """The model's messages for the entered values, as {field: [message, ...]}."""
+        entered = [name for name in ENTERED_FIELDS if name in values]
+        figure = cls(**{name: values[name] for name in entered})
+        exclude = [f.name for f in cls._meta.fields if f.name not in entered]
+        try:
+            figure.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            return error.message_dict
+        return {}
+
+    @staticmethod
+    def row_is_blank(row):
+        return row["vacancies"] is None and not row["note"] and not row["trial_stay"]
+
+    def differs_from(self, row):
+        return any(getattr(self, name) != row[name] for name in ENTERED_FIELDS)
 
     @property
     def answered(self):
@@ -154,6 +280,18 @@ class VacancyFigure(models.Model):
     def has_vacancy(self):
         return bool(self.vacancies)
 
+    @property
+    def status_label(self):
+        """未回答, 空きあり 2人 or 空きなし."""
+        if self.vacancies is None:
+            return self.UNANSWERED
+        return f"空きあり {self.vacancies}人" if self.vacancies else "空きなし"
+
+    @classmethod
+    def count_label(cls, vacancies):
+        """'2人' for a number of vacancies, 未回答 for None."""
+        return cls.UNANSWERED if vacancies is None else f"{vacancies}人"
+
     def is_stale(self, today=None):
         """True when this figure is from before the current month (Asia/Tokyo)."""
         return self.month < month_start(today or timezone.localdate())
@@ -161,23 +299,6 @@ class VacancyFigure(models.Model):
     @property
     def month_label(self):
         return month_label(self.month)
-
-
-def latest_figures(service_types, facilities=None):
-    """The newest figure of each (facility, service) pair, in one query."""
-    from django.db.models import OuterRef, Subquery
-
-    newest = VacancyFigure.objects.filter(
-        facility=OuterRef("facility"), service_type=OuterRef("service_type")
-    ).order_by("-month")
-    figures = VacancyFigure.objects.filter(
-        service_type__in=service_types,
-        facility__live=True,
-        month=Subquery(newest.values("month")[:1]),
-    )
-    if facilities is not None:
-        figures = figures.filter(facility__in=facilities)
-    return figures.select_related("facility__municipality", "service_type")
 
 
 class VacancyPage(BasePage):
@@ -200,7 +321,6 @@ class VacancyPage(BasePage):
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count = 1
-    is_creatable = True
 
     class Meta:
         verbose_name = "空き情報"
@@ -209,7 +329,7 @@ class VacancyPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         tracked = VacancySettings.for_request(request).tracked()
         figures = list(
-            latest_figures(tracked).order_by(
+            VacancyFigure.objects.latest_figures(tracked).order_by(
                 "service_type__category__sort_order",
                 "service_type__sort_order",
                 "facility__municipality__sort_order",

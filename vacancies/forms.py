@@ -1,4 +1,5 @@
-"""Parsing and validating vacancy figures, shared by the monthly screen and the CSV import."""
+"""Reading what editors type for a vacancy figure, shared by the monthly screen and the CSV
+import. The rules on the values themselves are the model's (``VacancyFigure``)."""
 
 import datetime as dt
 import re
@@ -6,10 +7,9 @@ import unicodedata
 
 from django import forms
 
-from facilities.models.vacancy import MAX_VACANCIES, VacancyFigure
+from .models import ForWhom, VacancyFigure
 
-FOR_WHOM_LABELS = dict(VacancyFigure.FOR_WHOM_CHOICES)
-FOR_WHOM_BY_LABEL = {label: code for code, label in VacancyFigure.FOR_WHOM_CHOICES}
+FOR_WHOM_BY_LABEL = {label: code for code, label in ForWhom.choices}
 
 
 class VacancyValueError(ValueError):
@@ -17,16 +17,13 @@ class VacancyValueError(ValueError):
 
 
 def parse_vacancies(text):
-    """'３' → 3, '' → None (未回答); anything but a whole number 0–999 raises with a Japanese message."""
+    """'３' → 3, '' → None (未回答); anything but a whole number raises with a Japanese message."""
     value = unicodedata.normalize("NFKC", str(text or "")).strip().replace(",", "")
-    if value in ("", "未回答", "-"):
+    if value in ("", VacancyFigure.UNANSWERED, "-"):
         return None
-    if not re.fullmatch(r"\d+", value):
+    if not re.fullmatch(r"\d{1,9}", value):
         raise VacancyValueError("空き人数は0以上の整数で入力してください(空欄は未回答)。")
-    number = int(value)
-    if number > MAX_VACANCIES:
-        raise VacancyValueError(f"空き人数が大きすぎます({MAX_VACANCIES}人まで)。")
-    return number
+    return int(value)
 
 
 def parse_month(text):
@@ -50,17 +47,24 @@ class VacancyRowForm(forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4, "autocomplete": "off"}),
     )
-    for_whom = forms.ChoiceField(
-        label="対象", choices=VacancyFigure.FOR_WHOM_CHOICES, initial="any"
-    )
+    for_whom = forms.ChoiceField(label="対象", choices=ForWhom.choices, initial=ForWhom.ANY)
     trial_stay = forms.BooleanField(label="体験利用", required=False)
-    note = forms.CharField(label="備考", required=False, max_length=200)
+    note = forms.CharField(
+        label="備考", required=False, widget=forms.TextInput(attrs={"maxlength": 200})
+    )
 
     def clean_vacancies(self):
         try:
             return parse_vacancies(self.cleaned_data.get("vacancies"))
         except VacancyValueError as error:
             raise forms.ValidationError(str(error)) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, messages in VacancyFigure.entered_value_errors(cleaned).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, messages[0])
+        return cleaned
 
 
 VacancyRowFormSet = forms.formset_factory(VacancyRowForm, extra=0, max_num=5000, validate_max=True)

@@ -1,0 +1,36 @@
+"""Extension points of the facility pages, filled by the apps above ``facilities``.
+
+Both are Wagtail hooks, so ``facilities`` imports none of the apps that use them
+(the vacancy figures of ``vacancies`` reach the facility page and the search
+this way).
+
+``FACILITY_PAGE_SECTIONS_HOOK``
+    fn(facility_page, request) -> None, or a dict with a "template" key and the
+    context that template needs. Shown after the table of services.
+
+``FACILITY_SEARCH_FILTERS_HOOK``
+    fn(request) -> None or a :class:`ToggleFilter`, offered as one more checkbox
+    of the facility search, with its count, like 拠点登録あり.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+FACILITY_PAGE_SECTIONS_HOOK = "facility_page_sections"
+FACILITY_SEARCH_FILTERS_HOOK = "facility_search_filters"
+
+
+@dataclass
+class ToggleFilter:
+    """A yes/no condition of the facility search: ``?<param>=1`` narrows the results."""
+
+    param: str
+    legend: str
+    label: str
+    chip: str
+    condition: Callable[[], Q]
+    invalid_note: str
+    selected: bool = False
+    count: int | None = None

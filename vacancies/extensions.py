@@ -1,0 +1,70 @@
+"""What the vacancy figures add to ふくしマップ, through ``facilities.extensions``."""
+
+from functools import cache
+
+from django.db.models import Q
+
+from facilities.extensions import ToggleFilter
+
+from .charts import history_svg
+from .models import VacancyFigure, VacancySettings, month_start, previous_month
+
+HISTORY_MONTHS = 12
+
+
+def facility_vacancies(facility, request, months=HISTORY_MONTHS):
+    """The facility page's 空き情報: per tracked service offered, the latest figure and
+    the last 12 months as a chart and a table. None when it offers no tracked service."""
+    tracked = {s.pk: s for s in VacancySettings.tracked_for_default_site()}
+    offered = [s for s in facility.services.all() if s.service_type_id in tracked]
+    if not offered:
+        return None
+    span = [month_start()]
+    for _ in range(months - 1):
+        span.insert(0, previous_month(span[0]))
+    figures = VacancyFigure.objects.filter(facility=facility, service_type_id__in=tracked)
+    by_month = {(f.service_type_id, f.month): f for f in figures.filter(month__gte=span[0])}
+    latest = {}
+    for figure in figures.order_by("-month"):
+        latest.setdefault(figure.service_type_id, figure)
+    entries = []
+    for offer in offered:
+        service = tracked[offer.service_type_id]
+        counts = [
+            (m, figure.vacancies if (figure := by_month.get((service.pk, m))) else None)
+            for m in span
+        ]
+        rows = [(m, VacancyFigure.count_label(n)) for m, n in counts]
+        points = [(f"{m.month}月", n) for m, n in counts]
+        entries.append(
+            {
+                "service": service,
+                "latest": latest.get(service.pk),
+                "rows": rows,
+                "chart": history_svg(
+                    points, f"{facility.title} {service.name}の空き人数(過去{months}か月)"
+                ),
+            }
+        )
+    return {"template": "vacancies/includes/facility_vacancies.html", "entries": entries}
+
+
+def vacancy_filter(request):
+    """今月の空きあり: facilities with a vacancy this month (Asia/Tokyo) in a tracked service."""
+
+    @cache
+    def condition():
+        tracked = [s.pk for s in VacancySettings.tracked_for_default_site()]
+        figures = VacancyFigure.objects.filter(
+            month=month_start(), vacancies__gt=0, service_type_id__in=tracked
+        )
+        return Q(pk__in=figures.values("facility_id"))
+
+    return ToggleFilter(
+        param="vacancy",
+        legend="空き情報",
+        label="今月の空きあり",
+        chip="今月の空きあり",
+        condition=condition,
+        invalid_note="空き情報の条件が正しくないため、使わずに検索しました。",
+    )

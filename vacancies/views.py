@@ -1,0 +1,240 @@
+"""The secretariat's vacancy screens: the monthly table, and the month's sheet as CSV.
+
+Both write through ``VacancyFigure.objects.write_month``: all rows at once or none,
+and never over what someone else saved after the screen was opened.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .csv_sheet import MAX_UPLOAD_BYTES, decode, parse_sheet, write_sheet
+from .forms import VacancyRowFormSet, parse_month
+from .models import (
+    ENTERED_FIELDS,
+    ForWhom,
+    VacancyFigure,
+    month_label,
+    month_start,
+    next_month,
+    previous_month,
+)
+
+PERMISSION = "vacancies.change_vacancyfigure"
+SIGNING_SALT = "vacancy-csv"
+
+
+def require_permission(request):
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+
+
+def month_from(request):
+    return parse_month(request.GET.get("month") or request.POST.get("month")) or month_start()
+
+
+def monthly_url(month):
+    return f"{reverse('vacancy_monthly')}?month={month:%Y-%m}"
+
+
+def describe_changes(changed):
+    """「○○」の短期入所(入力者、10:42)… for a refusal message."""
+    return "、".join(
+        f"「{f.facility.title}」の{f.service_type.name}"
+        f"({f.entered_by.get_full_name() or f.entered_by.get_username() if f.entered_by else '不明'}"
+        f"、{timezone.localtime(f.updated_at):%H:%M})"
+        for f in changed[:10]
+    )
+
+
+def monthly_view(request):
+    require_permission(request)
+    month = parse_month(request.GET.get("month") or request.POST.get("month"))
+    if month is None:
+        if request.GET.get("month"):
+            messages.warning(request, "月の指定が正しくないため、今月を表示しています。")
+        month = month_start()
+    rows = VacancyFigure.objects.tracked_rows()
+    current = VacancyFigure.objects.by_row(month)
+    last = VacancyFigure.objects.by_row(previous_month(month))
+
+    if request.method == "POST":
+        formset = VacancyRowFormSet(request.POST)
+        expected = {(f.pk, s.pk) for f, s in rows}
+        if formset.is_valid():
+            submitted = [form.cleaned_data for form in formset]
+            if {(d["facility"], d["service_type"]) for d in submitted} - expected:
+                messages.error(
+                    request,
+                    "対象でない事業所・サービスの行が含まれていたため、保存しませんでした。",
+                )
+                return redirect(monthly_url(month))
+            loaded_at = parse_datetime(request.POST.get("loaded_at", "")) or timezone.now()
+            changed = list(VacancyFigure.objects.changed_since(month, loaded_at))
+            if changed:
+                messages.error(
+                    request,
+                    f"この画面を開いた後に、ほかの人が同じ月の空き情報を保存しました: "
+                    f"{describe_changes(changed)}。上書きしないよう保存を取りやめました。"
+                    "画面を開き直して、内容を確かめてから入力してください。",
+                )
+            else:
+                saved = VacancyFigure.objects.write_month(month, submitted, request.user)
+                messages.success(
+                    request, f"{month_label(month)}の空き情報を保存しました({saved}件)。"
+                )
+                return redirect(monthly_url(month))
+        else:
+            messages.error(
+                request,
+                "入力に誤りがある行があります。赤く表示された行を直してください。何も保存していません。",
+            )
+    else:
+        initial = []
+        for facility, service in rows:
+            figure = current.get((facility.pk, service.pk)) or last.get((facility.pk, service.pk))
+            values = {name: getattr(figure, name) for name in ENTERED_FIELDS} if figure else {}
+            initial.append(
+                {
+                    "facility": facility.pk,
+                    "service_type": service.pk,
+                    "vacancies": "" if values.get("vacancies") is None else values["vacancies"],
+                    "for_whom": values.get("for_whom", ForWhom.ANY),
+                    "trial_stay": values.get("trial_stay", False),
+                    "note": values.get("note", ""),
+                }
+            )
+        formset = VacancyRowFormSet(initial=initial)
+
+    table = []
+    for form, (facility, service) in zip(formset.forms, rows, strict=False):
+        key = (facility.pk, service.pk)
+        table.append(
+            {
+                "form": form,
+                "facility": facility,
+                "service": service,
+                "current": current.get(key),
+                "from_last_month": key not in current and key in last,
+            }
+        )
+    return TemplateResponse(
+        request,
+        "vacancies/admin/vacancy_monthly.html",
+        {
+            "month": month,
+            "month_value": f"{month:%Y-%m}",
+            "month_label": month_label(month),
+            "previous": previous_month(month),
+            "next": next_month(month),
+            "formset": formset,
+            "table": table,
+            "loaded_at": timezone.now().isoformat(),
+            "answered": sum(1 for row in table if row["current"] and row["current"].answered),
+        },
+    )
+
+
+def csv_download_view(request):
+    require_permission(request)
+    month = month_from(request)
+    text = write_sheet(
+        month, VacancyFigure.objects.tracked_rows(), VacancyFigure.objects.by_row(month)
+    )
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vacancies-{month:%Y-%m}.csv"'
+    return response
+
+
+class UploadForm(forms.Form):
+    month = forms.CharField(widget=forms.HiddenInput)
+    file = forms.FileField(label="CSVファイル", help_text="UTF-8 または Shift_JIS の CSV(2MBまで)")
+
+
+def csv_upload_view(request):
+    """Upload → preview of the changes (carried in a signed field) → apply all at once."""
+    require_permission(request)
+    month = month_from(request)
+    context = {"month": month, "month_value": f"{month:%Y-%m}", "month_label": month_label(month)}
+    upload_url = f"{reverse('vacancy_csv_upload')}?month={month:%Y-%m}"
+
+    if request.method == "POST" and "apply" in request.POST:
+        try:
+            payload = signing.loads(
+                request.POST.get("payload", ""), salt=SIGNING_SALT, max_age=3600
+            )
+        except signing.BadSignature:
+            messages.error(
+                request, "確認画面の内容を読み取れませんでした。もう一度アップロードしてください。"
+            )
+            return redirect(upload_url)
+        month = parse_month(payload["month"])
+        changed = list(
+            VacancyFigure.objects.changed_since(month, parse_datetime(payload["loaded_at"]))
+        )
+        if changed:
+            messages.error(
+                request,
+                f"確認の後に、ほかの人が同じ月の空き情報を保存しました: "
+                f"{describe_changes(changed)}。反映を取りやめました。",
+            )
+            return redirect(upload_url)
+        count = VacancyFigure.objects.write_month(month, payload["rows"], request.user)
+        messages.success(
+            request, f"{month_label(month)}の空き情報をCSVから反映しました({count}件)。"
+        )
+        return redirect(monthly_url(month))
+
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"month": f"{month:%Y-%m}"}
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        errors, rows = [], []
+        if upload.size > MAX_UPLOAD_BYTES:
+            errors = [(0, "ファイルが大きすぎます(2MBまで)。")]
+        else:
+            text = decode(upload.read())
+            if text is None:
+                errors = [
+                    (
+                        0,
+                        "文字コードを読み取れませんでした。UTF-8 または Shift_JIS で保存してください。",
+                    )
+                ]
+            else:
+                rows, errors = parse_sheet(text, month, VacancyFigure.objects.tracked_rows())
+        context["errors"] = errors
+        if not errors:
+            current = VacancyFigure.objects.by_row(month)
+            preview = []
+            for row in rows:
+                before = current.get((row["facility"], row["service_type"]))
+                changed = (
+                    before.differs_from(row) if before else not VacancyFigure.row_is_blank(row)
+                )
+                preview.append(
+                    {
+                        **row,
+                        "before_label": VacancyFigure.count_label(before.vacancies)
+                        if before
+                        else "なし",
+                        "csv_label": VacancyFigure.count_label(row["vacancies"]),
+                        "changed": changed,
+                    }
+                )
+            context["preview"] = preview
+            context["change_count"] = sum(1 for p in preview if p["changed"])
+            context["payload"] = signing.dumps(
+                {"month": f"{month:%Y-%m}", "loaded_at": timezone.now().isoformat(), "rows": rows},
+                salt=SIGNING_SALT,
+            )
+    context["form"] = form
+    return TemplateResponse(request, "vacancies/admin/vacancy_csv.html", context)

@@ -50,16 +50,6 @@ def months_before(date, months):
     return dt.date(year, month + 1, day)
 
 
-def map_settings():
-    from django.conf import settings
-
-    return {
-        "tile_url": settings.FACILITY_MAP_TILE_URL,
-        "attribution": settings.FACILITY_MAP_ATTRIBUTION,
-        "center": settings.FACILITY_MAP_CENTER,
-    }
-
-
 class QRCodeRoutesMixin(RoutablePageMixin):
     """QR codes that open the page, as SVG and PNG at stable URLs, for print."""
 
@@ -103,11 +93,6 @@ class FacilityIndexPage(QRCodeRoutesMixin, BasePage):
 
     class Meta:
         verbose_name = "ふくしマップ(事業所の検索)"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["map_settings"] = map_settings()
-        return context
 
     @path("")
     def search_view(self, request):
@@ -415,7 +400,6 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         context["facility_features"] = self.features.all()
         context["photos"] = self.photos.select_related("image")
         context["facility_index"] = self.get_parent()
-        context["map_settings"] = map_settings()
         context["vacancy_history"] = self.vacancy_history()
         return context
 

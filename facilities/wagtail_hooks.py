@@ -1,17 +1,15 @@
 """ふくしマップ in the admin: the taxonomy snippets and the map picker for a facility's location."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import router
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.shortcuts import redirect
-from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html, json_script
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .maps import map_scripts
 from .models import Feature, Municipality, ServiceCategory, ServiceType, TargetGroup
 
 # --- Taxonomy snippets ---------------------------------------------------------------
@@ -130,21 +128,9 @@ def refuse_deleting_taxonomy_in_use(request, instances):
 
 @hooks.register("insert_editor_js")
 def facility_location_picker_js():
-    """Settings for static/js/admin-facility-map.js and the script itself.
+    """The map settings and static/js/facility-map.js, as on the public map pages.
 
     The script does nothing unless the form has #id_latitude and #id_longitude;
-    only then does it load the vendored Leaflet.
+    only then does it load the vendored Leaflet and draw the location picker.
     """
-    config = {
-        "leafletJs": static("vendor/leaflet/leaflet.js"),
-        "leafletCss": static("vendor/leaflet/leaflet.css"),
-        "imagePath": static("vendor/leaflet/images/marker-icon.png").rsplit("/", 1)[0] + "/",
-        "tileUrl": settings.FACILITY_MAP_TILE_URL,
-        "attribution": settings.FACILITY_MAP_ATTRIBUTION,
-        "center": list(settings.FACILITY_MAP_CENTER),
-        "zoom": 11,
-        "pointZoom": 16,
-    }
-    return json_script(config, "facility-map-admin-config") + format_html(
-        '<script src="{}" defer></script>', static("js/admin-facility-map.js")
-    )
+    return map_scripts()

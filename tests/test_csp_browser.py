@@ -22,6 +22,8 @@ pytestmark = [pytest.mark.browser, live_db]
 
 GH = "共同生活援助(介護サービス包括型)"
 TILE_HOST = urlparse(settings.FACILITY_MAP_TILE_URL).hostname
+# The settings of static/js/facility-map.js, on the public maps and in the page editor.
+MAP_CONFIG = 'script#facility-map-config[type="application/json"]'
 
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -128,10 +130,11 @@ def test_public_pages_work_without_policy_violations(live_server, page, site):
     assert page.locator("h1").count() >= 1
     assert watch.violations() == []
 
-    # A facility page: JSON-LD, the small map (Leaflet loaded on demand), the QR code
-    # and the vacancy history chart (inline SVG).
+    # A facility page: JSON-LD, the small map (its settings in a JSON block, Leaflet loaded
+    # on demand), the QR code and the vacancy history chart (inline SVG).
     watch.goto(site["facility"].url)
     page.wait_for_selector('#facility-map[data-map-state="ready"]')
+    assert page.locator(MAP_CONFIG).count() == 1
     assert page.locator("#facility-map .leaflet-marker-icon").count() == 1
     assert page.locator('script[type="application/ld+json"]').count() >= 1
     assert page.locator("svg.vacancy-chart").count() == 1
@@ -173,6 +176,7 @@ def test_admin_works_under_its_policy(live_server, page, site):
     assert page.locator("#editor-tasks-heading").count() == 1
 
     watch.goto(f"/admin/pages/{site['facility'].pk}/edit/")
+    assert page.locator(MAP_CONFIG).count() == 1
     page.wait_for_selector('#facility-location-map[data-map-state="ready"]')
     page.wait_for_selector("#facility-location-map .leaflet-tile-loaded")
     assert watch.violations() == []

@@ -15,9 +15,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
+from facilities.maps import map_config
 from facilities.models import (
     FacilityPage,
     FacilityService,
@@ -92,6 +94,20 @@ def list_ids(client, index, params):
         if not results.has_next():
             return ids
         number += 1
+
+
+MAP_SCRIPT = '<script src="/static/js/facility-map.js" defer></script>'
+LEAFLET_JS = "/static/vendor/leaflet/leaflet.js"
+LEAFLET_CSS = "/static/vendor/leaflet/leaflet.css"
+
+
+def map_config_in(body):
+    """The map settings the page gives static/js/facility-map.js (exactly one block)."""
+    blocks = re.findall(
+        r'<script id="facility-map-config" type="application/json">(.*?)</script>', body, re.S
+    )
+    assert len(blocks) == 1, f"{len(blocks)} map settings blocks"
+    return json.loads(blocks[0])
 
 
 def marker_data(client, index, params):
@@ -214,11 +230,15 @@ def test_map_view_renders_the_map_element_and_the_list(client, directory):
     body = client.get(index.url, {"view": "map", "muni": muni}).content.decode()
     assert 'id="facility-map"' in body
     assert f'data-markers-url="{index.url}markers/?view=map&amp;muni={muni}"' in body
-    assert "/static/vendor/leaflet/leaflet.js" in body
-    assert "/static/js/facility-map.js" in body
+    config = map_config_in(body)
+    assert config["leafletJs"] == LEAFLET_JS
+    assert config["leafletCss"] == LEAFLET_CSS
+    assert config["center"] == [36.215, 139.15]
+    assert body.count(MAP_SCRIPT) == 1
     assert body.count('class="facility-card"') == 6
     list_body = client.get(index.url).content.decode()
     assert 'id="facility-map"' not in list_body
+    assert "facility-map-config" not in list_body
     assert "facility-map.js" not in list_body
 
 
@@ -335,18 +355,44 @@ def test_page_editor_gets_the_picker_settings(admin_client, service_in_use):
     facility = FacilityPage.objects.live().first()
     body = admin_client.get(reverse("wagtailadmin_pages:edit", args=[facility.pk])).content
     body = body.decode()
-    config = re.search(
-        r'<script id="facility-map-admin-config" type="application/json">(.*?)</script>',
-        body,
-        re.S,
-    )
-    assert config, "the editor has no map settings"
-    data = json.loads(config.group(1))
+    data = map_config_in(body)
     assert data["tileUrl"] == settings.FACILITY_MAP_TILE_URL
     assert data["attribution"] == settings.FACILITY_MAP_ATTRIBUTION
     assert data["center"] == [36.215, 139.15]
-    assert data["leafletJs"] == "/static/vendor/leaflet/leaflet.js"
-    assert '<script src="/static/js/admin-facility-map.js" defer></script>' in body
+    assert (data["zoom"], data["pointZoom"]) == (11, 16)
+    assert data["leafletJs"] == LEAFLET_JS
+    assert data["imagePath"] == "/static/vendor/leaflet/images/"
+    assert body.count(MAP_SCRIPT) == 1
+
+
+@pytest.mark.django_db
+def test_public_maps_and_the_picker_take_their_settings_from_one_place(
+    client, admin_client, home_page
+):
+    index, pages = make_directory(home_page, 2)
+    facility = pages[0]
+    assert facility.has_location
+    tiles = "https://tiles.example.org/std/{z}/{x}/{y}.png"
+    with override_settings(
+        FACILITY_MAP_TILE_URL=tiles,
+        FACILITY_MAP_ATTRIBUTION="© テスト地図",
+        FACILITY_MAP_CENTER=(36.2, 139.1),
+    ):
+        expected = map_config()
+        bodies = {
+            "search results map": client.get(index.url, {"view": "map"}),
+            "facility page": client.get(facility.url),
+            "page editor": admin_client.get(reverse("wagtailadmin_pages:edit", args=[facility.pk])),
+        }
+    assert (expected["tileUrl"], expected["attribution"]) == (tiles, "© テスト地図")
+    assert expected["center"] == [36.2, 139.1]
+    for name, response in bodies.items():
+        assert response.status_code == 200, name
+        body = response.content.decode()
+        assert map_config_in(body) == expected, name
+        assert body.count(MAP_SCRIPT) == 1, name
+        # Written once, in that block: not repeated in attributes of the map element.
+        assert body.count("tiles.example.org") == 1, name
 
 
 # --- In Chromium -----------------------------------------------------------------------------
@@ -369,6 +415,7 @@ class Network:
         self.block = block
         self.tile_requests = 0
         self.unexpected = []
+        self.paths = []  # every path requested from the live server, in order
         self.origin = live_server.url
         self.png = tiny_png()
         page.route("**/*", self.handle)
@@ -376,6 +423,7 @@ class Network:
     def handle(self, route):
         url = route.request.url
         if url.startswith(self.origin):
+            self.paths.append(urlparse(url).path)
             if any(urlparse(url).path == path for path in self.block):
                 route.abort()
             else:
@@ -389,6 +437,10 @@ class Network:
         else:
             self.unexpected.append(url)
             route.abort()
+
+    def leaflet_loads(self):
+        """How often Leaflet's script and stylesheet have been requested so far."""
+        return self.paths.count(LEAFLET_JS), self.paths.count(LEAFLET_CSS)
 
 
 STATUS = "#facility-map-status"
@@ -415,6 +467,14 @@ def small_directory(live_home):
 class TestInChromium:
     pytestmark = [pytest.mark.browser, live_db]
 
+    def log_in(self, page, live_server):
+        User.objects.create_superuser("admin", "admin@example.jp", "kanri-pass-2024")
+        page.goto(live_server.url + "/admin/login/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", "kanri-pass-2024")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/admin/")
+
     def wait_for_map(self, page, text):
         page.wait_for_selector('#facility-map[data-map-state="ready"]')
         page.wait_for_function(
@@ -428,9 +488,11 @@ class TestInChromium:
         assert page.locator(".facility-card").count() == 7
         assert page.locator("#facility-map").count() == 0
         assert_no_axe_violations(page)
+        assert network.leaflet_loads() == (0, 0)  # no map, no Leaflet
 
         page.get_by_role("link", name="地図で見る").click()
         self.wait_for_map(page, "地図に6件の事業所を表示しています。")
+        assert network.leaflet_loads() == (1, 1)
         assert page.locator("#facility-map .leaflet-marker-icon").count() == 6
         assert page.locator(".facility-map__fallback").count() == 0
         assert page.locator(".facility-card").count() == 7
@@ -493,6 +555,7 @@ class TestInChromium:
         facility = pages[0]
         page.goto(live_server.url + facility.url)
         self.wait_for_map(page, f"地図に「{facility.title}」の場所を表示しています。")
+        assert network.leaflet_loads() == (1, 1)
         assert page.locator("#facility-map .leaflet-marker-icon").count() == 1
         assert page.locator(".facility-map__fallback").count() == 0
         assert_no_axe_violations(page)
@@ -527,11 +590,12 @@ class TestInChromium:
         assert page.locator("#facility-map").is_hidden()
         assert page.locator(".facts dd", has_text="本庄1-1-1").is_visible()
 
+    @pytest.mark.parametrize("blocked", [LEAFLET_JS, LEAFLET_CSS])
     def test_blocked_leaflet_leaves_the_list_and_the_fallback(
-        self, live_server, page, small_directory
+        self, live_server, page, small_directory, blocked
     ):
         index, _ = small_directory
-        network = Network(page, live_server, block=["/static/vendor/leaflet/leaflet.js"])
+        network = Network(page, live_server, block=[blocked])
         page.goto(f"{live_server.url}{index.url}?view=map")
         page.wait_for_function(
             "text => document.querySelector('#facility-map-status').textContent === text",
@@ -604,14 +668,17 @@ class TestInChromium:
     def test_admin_map_picker_fills_latitude_and_longitude(
         self, live_server, page, small_directory
     ):
-        _, pages = small_directory
-        User.objects.create_superuser("admin", "admin@example.jp", "kanri-pass-2024")
-        Network(page, live_server)
-        page.goto(live_server.url + "/admin/login/")
-        page.fill("#id_username", "admin")
-        page.fill("#id_password", "kanri-pass-2024")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/admin/")
+        index, pages = small_directory
+        network = Network(page, live_server)
+        self.log_in(page, live_server)
+
+        # A form without latitude and longitude has the script but loads no Leaflet.
+        page.goto(live_server.url + reverse("wagtailadmin_pages:edit", args=[index.pk]))
+        assert page.locator("#facility-map-config").count() == 1
+        assert page.evaluate("typeof window.L") == "undefined"
+        assert page.locator("link[data-leaflet]").count() == 0
+        assert page.locator("#facility-location-map").count() == 0
+        assert network.leaflet_loads() == (0, 0)
 
         # A facility without a location: the map shows the district, without a marker.
         facility = pages[-2]
@@ -619,6 +686,7 @@ class TestInChromium:
         page.goto(live_server.url + reverse("wagtailadmin_pages:edit", args=[facility.pk]))
         picker = page.locator('#facility-location-map[data-map-state="ready"]')
         picker.wait_for()
+        assert network.leaflet_loads() == (1, 1)
         assert page.locator("#facility-location-map .leaflet-marker-icon").count() == 0
         page.wait_for_selector("#facility-location-map .leaflet-tile-loaded")
         picker.scroll_into_view_if_needed()
@@ -665,3 +733,28 @@ class TestInChromium:
         page.locator('#facility-location-map[data-map-state="ready"]').wait_for()
         assert page.locator("#facility-location-map .leaflet-marker-icon").count() == 1
         assert page.input_value("#id_latitude") == f"{located.latitude:.6f}"
+
+    def test_admin_form_without_the_map_library(self, live_server, page, small_directory):
+        _, pages = small_directory
+        facility = pages[0]
+        network = Network(page, live_server, block=[LEAFLET_CSS])
+        self.log_in(page, live_server)
+        edit_url = live_server.url + reverse("wagtailadmin_pages:edit", args=[facility.pk])
+
+        # Without Leaflet's stylesheet the picker is still drawn, with the facility's marker.
+        page.goto(edit_url)
+        picker = page.locator('#facility-location-map[data-map-state="ready"]')
+        picker.wait_for()
+        assert page.locator("#facility-location-map .leaflet-marker-icon").count() == 1
+
+        # Without Leaflet itself there is no map; the fields are the input, as always.
+        network.block = [LEAFLET_JS]
+        with page.expect_console_message(lambda message: "facility-map:" in message.text):
+            page.goto(edit_url)
+        assert page.locator("#facility-location-map").count() == 0
+        page.fill("#id_latitude", "36.200000")
+        page.fill("#id_longitude", "139.180000")
+        page.get_by_role("button", name="下書きを保存").click()
+        page.wait_for_selector(".messages .success")
+        draft = FacilityPage.objects.get(pk=facility.pk).get_latest_revision_as_object()
+        assert (f"{draft.latitude:.6f}", f"{draft.longitude:.6f}") == ("36.200000", "139.180000")

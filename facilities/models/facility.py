@@ -50,16 +50,6 @@ def verification_cutoff(today=None):
     return months_before(today or timezone.localdate(), STALE_AFTER_MONTHS)
 
 
-def map_settings():
-    from django.conf import settings
-
-    return {
-        "tile_url": settings.FACILITY_MAP_TILE_URL,
-        "attribution": settings.FACILITY_MAP_ATTRIBUTION,
-        "center": settings.FACILITY_MAP_CENTER,
-    }
-
-
 class QRCodeRoutesMixin(RoutablePageMixin):
     """QR codes that open the page, as SVG and PNG at stable URLs, for print."""
 
@@ -357,7 +347,6 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         ).prefetch_related("target_groups")
         context["facility_features"] = self.features.all()
         context["photos"] = self.photos.select_related("image")
-        context["map_settings"] = map_settings()
         context["sections"] = [
             section
             for hook in hooks.get_hooks(FACILITY_PAGE_SECTIONS_HOOK)

@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from home.models import BasePage
 
-from .facility import FACILITY_RICH_TEXT_FEATURES, QRCodeRoutesMixin, map_settings
+from .facility import FACILITY_RICH_TEXT_FEATURES, QRCodeRoutesMixin
 from .search import FacilitySearch
 
 
@@ -40,11 +40,6 @@ class FacilityIndexPage(QRCodeRoutesMixin, BasePage):
 
     class Meta:
         verbose_name = "ふくしマップ(事業所の検索)"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["map_settings"] = map_settings()
-        return context
 
     @path("")
     def search_view(self, request):

@@ -1,5 +1,7 @@
 from django import template
 
+from facilities.maps import map_scripts
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def without_filter(context, param, value):
     params.pop("page", None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def facility_map_scripts():
+    """The map settings and static/js/facility-map.js (see facilities/maps.py)."""
+    return map_scripts()

@@ -1,66 +1,42 @@
 /*
- * ふくしマップ: the map of the search results (?view=map) and the small map
- * on a facility page. Plain ES2017, no build step; loaded with `defer`.
+ * ふくしマップ: every map of the site. Plain ES2017, no build step; loaded with `defer`.
  *
- * The server-rendered list stays the primary way to use the search. This
- * script loads the vendored Leaflet only when a map element is on the page,
- * and if Leaflet or the map tiles cannot be loaded it says so in
- * #facility-map-status and leaves everything else as it was.
+ * - The search results (?view=map): #facility-map with data-markers-url.
+ * - A facility page: #facility-map with data-lat, data-lng and data-name.
+ * - The admin's location picker: a map under #id_latitude and #id_longitude on
+ *   the facility page form.
+ *
+ * The settings (tiles, centre, zoom levels, where the vendored Leaflet is) come
+ * from <script type="application/json" id="facility-map-config">, written by
+ * facilities/maps.py. Leaflet is loaded only when one of these maps is on the page.
+ *
+ * On the public pages the server-rendered list and address stay the primary
+ * information: if Leaflet or the map tiles cannot be loaded, the map says so in
+ * #facility-map-status and leaves everything else as it was. In the admin the
+ * fields stay the real input: without the map, nothing else changes.
  */
 (function () {
   "use strict";
 
-  var MESSAGES = {
-    failedList: "地図を読み込めませんでした。一覧はそのままお使いいただけます。",
-    failedOne: "地図を読み込めませんでした。所在地は上の住所をご覧ください。",
-    shown: function (n) {
-      return "地図に" + n + "件の事業所を表示しています。";
-    },
-    none: "条件に合う事業所のうち、地図に表示できる事業所はありません。",
-    one: function (name) {
-      return "地図に「" + name + "」の場所を表示しています。";
-    },
-  };
-  // Before the first tile arrives, this many failed tiles mean the tile server is unreachable.
-  var MAX_TILE_ERRORS_BEFORE_ANY_LOAD = 4;
-  var DISTRICT_ZOOM = 11;
-  var FACILITY_ZOOM = 16;
-  var SLOW_TILES_MS = 10000;
+  var CONFIG_ID = "facility-map-config";
 
-  var container = document.getElementById("facility-map");
-  if (!container) {
-    return;
-  }
-  var statusEl = document.getElementById("facility-map-status");
-  var isList = container.hasAttribute("data-markers-url");
-  var failed = false;
-  var map = null;
+  // --- Shared: settings, loading Leaflet, making a map ----------------------------------
 
-  function setStatus(text) {
-    if (statusEl) {
-      statusEl.textContent = text;
+  function readConfig() {
+    var node = document.getElementById(CONFIG_ID);
+    if (!node) {
+      return null;
     }
-  }
-
-  function fail() {
-    if (failed) {
-      return;
+    try {
+      return JSON.parse(node.textContent);
+    } catch (error) {
+      return null;
     }
-    failed = true;
-    if (map) {
-      map.remove();
-      map = null;
-    }
-    // The status below says what happened; an empty (or "enable JavaScript") box would not help.
-    container.hidden = true;
-    container.setAttribute("data-map-state", "failed");
-    setStatus(isList ? MESSAGES.failedList : MESSAGES.failedOne);
   }
 
   function loadStylesheet(href) {
     return new Promise(function (resolve, reject) {
-      var existing = document.querySelector('link[data-leaflet="css"]');
-      if (existing) {
+      if (document.querySelector('link[data-leaflet="css"]')) {
         resolve();
         return;
       }
@@ -100,6 +76,59 @@
     });
   }
 
+  // Resolves with Leaflet's `L`. cssOptional: a missing stylesheet is not a failure.
+  function loadLeaflet(config, cssOptional) {
+    var css = loadStylesheet(config.leafletCss);
+    if (cssOptional) {
+      css = css.catch(function () {});
+    }
+    return Promise.all([css, loadScript(config.leafletJs)]).then(function (results) {
+      return results[1];
+    });
+  }
+
+  function createMap(L, config, box, options) {
+    L.Icon.Default.imagePath = config.imagePath;
+    var map = L.map(
+      box,
+      Object.assign({ zoomControl: false, attributionControl: false }, options || {})
+    );
+    L.control.zoom({ zoomInTitle: "拡大", zoomOutTitle: "縮小" }).addTo(map);
+    L.control.attribution({ prefix: '<a href="https://leafletjs.com/">Leaflet</a>' }).addTo(map);
+    return map;
+  }
+
+  function tileLayer(L, config) {
+    return L.tileLayer(config.tileUrl, {
+      attribution: config.attribution || "",
+      minZoom: config.minZoom,
+      maxZoom: config.maxZoom,
+    });
+  }
+
+  function warn(error) {
+    if (window.console) {
+      window.console.warn("facility-map:", error);
+    }
+  }
+
+  // --- Public pages: the search results map and a facility's small map -----------------
+
+  var MESSAGES = {
+    failedList: "地図を読み込めませんでした。一覧はそのままお使いいただけます。",
+    failedOne: "地図を読み込めませんでした。所在地は上の住所をご覧ください。",
+    shown: function (n) {
+      return "地図に" + n + "件の事業所を表示しています。";
+    },
+    none: "条件に合う事業所のうち、地図に表示できる事業所はありません。",
+    one: function (name) {
+      return "地図に「" + name + "」の場所を表示しています。";
+    },
+  };
+  // Before the first tile arrives, this many failed tiles mean the tile server is unreachable.
+  var MAX_TILE_ERRORS_BEFORE_ANY_LOAD = 4;
+  var SLOW_TILES_MS = 10000;
+
   function fetchMarkers(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(
       function (response) {
@@ -121,10 +150,6 @@
     } catch (error) {
       return null;
     }
-  }
-
-  function directory(url) {
-    return url.slice(0, url.lastIndexOf("/") + 1);
   }
 
   function element(tag, className, text) {
@@ -172,63 +197,6 @@
     return box;
   }
 
-  function parseCenter(value) {
-    var parts = (value || "").split(",").map(Number);
-    if (parts.length === 2 && parts.every(isFinite)) {
-      return parts;
-    }
-    return [36.215, 139.15];
-  }
-
-  function localiseControls() {
-    container.querySelectorAll(".leaflet-popup-close-button").forEach(function (button) {
-      button.setAttribute("aria-label", "閉じる");
-      button.setAttribute("title", "閉じる");
-    });
-  }
-
-  /*
-   * Keyboard: Leaflet markers are focusable buttons. Enter and Space open the
-   * popup (handled on keydown, which also stops Leaflet's own keypress toggle),
-   * focus moves into the popup, and Escape closes it and returns to the marker.
-   */
-  function addKeyboardSupport(L, marker) {
-    // A marker's element exists only once the marker is on a map that has a view.
-    if (!marker.getElement()) {
-      marker.once("add", function () {
-        addKeyboardSupport(L, marker);
-      });
-      return;
-    }
-    var icon = marker.getElement();
-    icon.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
-        event.preventDefault();
-        marker._openedByKeyboard = true;
-        if (marker.isPopupOpen()) {
-          focusPopup(marker);
-        } else {
-          marker.openPopup();
-        }
-      }
-    });
-    marker.on("popupopen", function () {
-      localiseControls();
-      if (marker._openedByKeyboard) {
-        marker._openedByKeyboard = false;
-        focusPopup(marker);
-      }
-    });
-    marker.on("popupclose", function () {
-      var popup = marker.getPopup();
-      var popupEl = popup && popup.getElement();
-      var active = document.activeElement;
-      if (!active || active === document.body || (popupEl && popupEl.contains(active))) {
-        icon.focus();
-      }
-    });
-  }
-
   function focusPopup(marker) {
     var popup = marker.getPopup();
     var popupEl = popup && popup.getElement();
@@ -243,130 +211,189 @@
     target.focus();
   }
 
-  function closeOnEscape() {
-    container.addEventListener("keydown", function (event) {
-      if (event.key !== "Escape" || !map) {
+  function publicMap(container, config) {
+    var statusEl = document.getElementById("facility-map-status");
+    var isList = container.hasAttribute("data-markers-url");
+    var failed = false;
+    var map = null;
+
+    function setStatus(text) {
+      if (statusEl) {
+        statusEl.textContent = text;
+      }
+    }
+
+    function fail() {
+      if (failed) {
         return;
       }
-      var popupEl = container.querySelector(".leaflet-popup");
-      if (popupEl && popupEl.contains(document.activeElement)) {
-        event.preventDefault();
-        map.closePopup();
+      failed = true;
+      if (map) {
+        map.remove();
+        map = null;
       }
-    });
-  }
-
-  function watchTiles(layer, onFirstLoad) {
-    var loaded = 0;
-    var errors = 0;
-    layer.on("tileload", function () {
-      loaded += 1;
-      if (loaded === 1) {
-        onFirstLoad();
-      }
-    });
-    layer.on("tileerror", function () {
-      errors += 1;
-      if (loaded === 0 && errors >= MAX_TILE_ERRORS_BEFORE_ANY_LOAD) {
-        fail();
-      }
-    });
-    // "load" fires when every visible tile has either loaded or failed.
-    layer.on("load", function () {
-      if (loaded === 0 && errors > 0) {
-        fail();
-      }
-    });
-  }
-
-  function createMap(L) {
-    var fallback = container.querySelector(".facility-map__fallback");
-    if (fallback) {
-      fallback.remove();
+      // The status below says what happened; an empty (or "enable JavaScript") box would not help.
+      container.hidden = true;
+      container.setAttribute("data-map-state", "failed");
+      setStatus(isList ? MESSAGES.failedList : MESSAGES.failedOne);
     }
-    L.Icon.Default.imagePath = directory(container.getAttribute("data-leaflet-css")) + "images/";
-    var created = L.map(container, {
-      zoomControl: false,
-      scrollWheelZoom: false,
-      attributionControl: false,
-    });
-    L.control.zoom({ zoomInTitle: "拡大", zoomOutTitle: "縮小" }).addTo(created);
-    L.control
-      .attribution({ prefix: '<a href="https://leafletjs.com/">Leaflet</a>' })
-      .addTo(created);
-    container.setAttribute("data-map-state", "ready");
-    return created;
-  }
 
-  // The status is announced once the first tile arrives (or after a while if tiles are slow).
-  function addTiles(L, message) {
-    var announced = false;
-    function announce() {
-      if (!failed && !announced) {
-        announced = true;
-        setStatus(message);
+    function localiseControls() {
+      container.querySelectorAll(".leaflet-popup-close-button").forEach(function (button) {
+        button.setAttribute("aria-label", "閉じる");
+        button.setAttribute("title", "閉じる");
+      });
+    }
+
+    /*
+     * Keyboard: Leaflet markers are focusable buttons. Enter and Space open the
+     * popup (handled on keydown, which also stops Leaflet's own keypress toggle),
+     * focus moves into the popup, and Escape closes it and returns to the marker.
+     */
+    function addKeyboardSupport(marker) {
+      // A marker's element exists only once the marker is on a map that has a view.
+      if (!marker.getElement()) {
+        marker.once("add", function () {
+          addKeyboardSupport(marker);
+        });
+        return;
       }
+      var icon = marker.getElement();
+      icon.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
+          event.preventDefault();
+          marker._openedByKeyboard = true;
+          if (marker.isPopupOpen()) {
+            focusPopup(marker);
+          } else {
+            marker.openPopup();
+          }
+        }
+      });
+      marker.on("popupopen", function () {
+        localiseControls();
+        if (marker._openedByKeyboard) {
+          marker._openedByKeyboard = false;
+          focusPopup(marker);
+        }
+      });
+      marker.on("popupclose", function () {
+        var popup = marker.getPopup();
+        var popupEl = popup && popup.getElement();
+        var active = document.activeElement;
+        if (!active || active === document.body || (popupEl && popupEl.contains(active))) {
+          icon.focus();
+        }
+      });
     }
-    var layer = L.tileLayer(container.getAttribute("data-tile-url"), {
-      attribution: container.getAttribute("data-attribution") || "",
-      minZoom: 5,
-      maxZoom: 18,
-    });
-    watchTiles(layer, announce);
-    layer.addTo(map);
-    window.setTimeout(announce, SLOW_TILES_MS);
-  }
 
-  function showFacilities(L, data) {
-    var facilities = (data && data.facilities) || [];
-    map = createMap(L);
-    closeOnEscape();
-    var located = facilities.filter(function (facility) {
-      return isFinite(Number(facility.lat)) && isFinite(Number(facility.lng));
-    });
-    var bounds = located.map(function (facility) {
-      return [Number(facility.lat), Number(facility.lng)];
-    });
-    if (bounds.length === 1) {
-      map.setView(bounds[0], FACILITY_ZOOM - 1);
-    } else if (bounds.length > 1) {
-      map.fitBounds(bounds, { padding: [30, 30], maxZoom: FACILITY_ZOOM });
-    } else {
-      map.setView(parseCenter(container.getAttribute("data-center")), DISTRICT_ZOOM);
+    function closeOnEscape() {
+      container.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape" || !map) {
+          return;
+        }
+        var popupEl = container.querySelector(".leaflet-popup");
+        if (popupEl && popupEl.contains(document.activeElement)) {
+          event.preventDefault();
+          map.closePopup();
+        }
+      });
     }
-    located.forEach(function (facility, i) {
-      var marker = L.marker(bounds[i], { alt: facility.name, title: facility.name })
-        .bindPopup(facilityPopup(facility))
-        .addTo(map);
-      addKeyboardSupport(L, marker);
-    });
-    addTiles(L, bounds.length ? MESSAGES.shown(bounds.length) : MESSAGES.none);
-  }
 
-  function showOne(L) {
-    var lat = Number(container.getAttribute("data-lat"));
-    var lng = Number(container.getAttribute("data-lng"));
-    var name = container.getAttribute("data-name") || "";
-    if (!isFinite(lat) || !isFinite(lng)) {
+    function watchTiles(layer, onFirstLoad) {
+      var loaded = 0;
+      var errors = 0;
+      layer.on("tileload", function () {
+        loaded += 1;
+        if (loaded === 1) {
+          onFirstLoad();
+        }
+      });
+      layer.on("tileerror", function () {
+        errors += 1;
+        if (loaded === 0 && errors >= MAX_TILE_ERRORS_BEFORE_ANY_LOAD) {
+          fail();
+        }
+      });
+      // "load" fires when every visible tile has either loaded or failed.
+      layer.on("load", function () {
+        if (loaded === 0 && errors > 0) {
+          fail();
+        }
+      });
+    }
+
+    function makeMap(L) {
+      var fallback = container.querySelector(".facility-map__fallback");
+      if (fallback) {
+        fallback.remove();
+      }
+      map = createMap(L, config, container, { scrollWheelZoom: false });
+      container.setAttribute("data-map-state", "ready");
+      closeOnEscape();
+    }
+
+    // The status is announced once the first tile arrives (or after a while if tiles are slow).
+    function addTiles(L, message) {
+      var announced = false;
+      function announce() {
+        if (!failed && !announced) {
+          announced = true;
+          setStatus(message);
+        }
+      }
+      var layer = tileLayer(L, config);
+      watchTiles(layer, announce);
+      layer.addTo(map);
+      window.setTimeout(announce, SLOW_TILES_MS);
+    }
+
+    function addMarker(L, point, name, popup) {
+      var marker = L.marker(point, { alt: name, title: name }).bindPopup(popup).addTo(map);
+      addKeyboardSupport(marker);
+    }
+
+    function showFacilities(L, data) {
+      var facilities = (data && data.facilities) || [];
+      makeMap(L);
+      var located = facilities.filter(function (facility) {
+        return isFinite(Number(facility.lat)) && isFinite(Number(facility.lng));
+      });
+      var bounds = located.map(function (facility) {
+        return [Number(facility.lat), Number(facility.lng)];
+      });
+      if (bounds.length === 1) {
+        map.setView(bounds[0], config.pointZoom - 1);
+      } else if (bounds.length > 1) {
+        map.fitBounds(bounds, { padding: [30, 30], maxZoom: config.pointZoom });
+      } else {
+        map.setView(config.center, config.zoom);
+      }
+      located.forEach(function (facility, i) {
+        addMarker(L, bounds[i], facility.name, facilityPopup(facility));
+      });
+      addTiles(L, bounds.length ? MESSAGES.shown(bounds.length) : MESSAGES.none);
+    }
+
+    function showOne(L) {
+      var lat = Number(container.getAttribute("data-lat"));
+      var lng = Number(container.getAttribute("data-lng"));
+      var name = container.getAttribute("data-name") || "";
+      if (!isFinite(lat) || !isFinite(lng)) {
+        return;
+      }
+      makeMap(L);
+      map.setView([lat, lng], config.pointZoom);
+      addMarker(L, [lat, lng], name, onePopup(name));
+      addTiles(L, MESSAGES.one(name));
+    }
+
+    if (!config) {
+      warn(new Error("no settings in #" + CONFIG_ID));
+      fail();
       return;
     }
-    map = createMap(L);
-    closeOnEscape();
-    map.setView([lat, lng], FACILITY_ZOOM);
-    var marker = L.marker([lat, lng], { alt: name, title: name })
-      .bindPopup(onePopup(name))
-      .addTo(map);
-    addKeyboardSupport(L, marker);
-    addTiles(L, MESSAGES.one(name));
-  }
-
-  function start() {
-    var leaflet = Promise.all([
-      loadStylesheet(container.getAttribute("data-leaflet-css")),
-      loadScript(container.getAttribute("data-leaflet-js")),
-    ]).then(function (results) {
-      return results[1];
-    });
+    var leaflet = loadLeaflet(config, false);
     var work = isList
       ? Promise.all([leaflet, fetchMarkers(container.getAttribute("data-markers-url"))]).then(
           function (results) {
@@ -375,12 +402,170 @@
         )
       : leaflet.then(showOne);
     work.catch(function (error) {
-      if (window.console) {
-        window.console.warn("facility-map:", error);
-      }
+      warn(error);
       fail();
     });
   }
 
-  start();
+  // --- Admin: the location picker on the facility page form ----------------------------
+
+  var PICKER_ID = "facility-location-map";
+
+  function parseInput(input) {
+    var value = (input.value || "").trim();
+    if (value === "") {
+      return null;
+    }
+    var number = Number(value);
+    return isFinite(number) ? number : null;
+  }
+
+  // The smallest element holding both inputs (the field row), so the map goes below the pair.
+  function fieldRow(latInput, lngInput) {
+    var node = latInput.parentElement;
+    while (node && !node.contains(lngInput)) {
+      node = node.parentElement;
+    }
+    return node;
+  }
+
+  function setValue(input, value) {
+    input.value = value.toFixed(6);
+    // Let Wagtail notice the change (unsaved-changes warning, validation state).
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function pickerBox(row) {
+    var wrapper = document.createElement("div");
+    wrapper.className = "facility-location-map";
+    wrapper.style.margin = "1rem 0";
+    var hint = document.createElement("p");
+    hint.className = "help";
+    hint.id = PICKER_ID + "-help";
+    hint.textContent =
+      "地図をクリックすると、その場所の緯度・経度が入ります。マーカーはドラッグでも動かせます。緯度・経度を直接入力すると、マーカーが動きます。";
+    var box = document.createElement("div");
+    box.id = PICKER_ID;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "事業所の位置を選ぶ地図");
+    box.setAttribute("aria-describedby", hint.id);
+    box.style.height = "300px";
+    box.style.maxWidth = "48rem";
+    box.style.border = "1px solid #ccc";
+    wrapper.appendChild(hint);
+    wrapper.appendChild(box);
+    row.insertAdjacentElement("afterend", wrapper);
+    return box;
+  }
+
+  function locationPicker(L, config, latInput, lngInput) {
+    if (document.getElementById(PICKER_ID)) {
+      return;
+    }
+    var row = fieldRow(latInput, lngInput);
+    if (!row) {
+      return;
+    }
+    var box = pickerBox(row);
+    var map = createMap(L, config, box);
+    tileLayer(L, config).addTo(map);
+
+    var marker = null;
+    var settingValues = false;
+
+    function setBoth(point) {
+      settingValues = true;
+      try {
+        setValue(latInput, point.lat);
+        setValue(lngInput, point.lng);
+      } finally {
+        settingValues = false;
+      }
+    }
+
+    function place(lat, lng) {
+      if (marker) {
+        marker.setLatLng([lat, lng]);
+      } else {
+        marker = L.marker([lat, lng], { draggable: true, alt: "事業所の位置", keyboard: false });
+        marker.on("dragend", function () {
+          setBoth(marker.getLatLng());
+        });
+        marker.addTo(map);
+      }
+    }
+
+    var lat = parseInput(latInput);
+    var lng = parseInput(lngInput);
+    if (lat !== null && lng !== null) {
+      place(lat, lng);
+      map.setView([lat, lng], config.pointZoom);
+    } else {
+      map.setView(config.center, config.zoom);
+    }
+
+    map.on("click", function (event) {
+      var point = event.latlng.wrap();
+      setBoth(point);
+      place(point.lat, point.lng);
+    });
+
+    function fromInputs() {
+      if (settingValues) {
+        return;
+      }
+      var newLat = parseInput(latInput);
+      var newLng = parseInput(lngInput);
+      if (newLat === null || newLng === null || Math.abs(newLat) > 90 || Math.abs(newLng) > 180) {
+        return;
+      }
+      place(newLat, newLng);
+      map.panTo([newLat, newLng]);
+    }
+    latInput.addEventListener("input", fromInputs);
+    lngInput.addEventListener("input", fromInputs);
+
+    // The panel may be collapsed or in another tab when the map is made.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        map.invalidateSize();
+      }).observe(box);
+    }
+    box.setAttribute("data-map-state", "ready");
+  }
+
+  function adminPicker(config, latInput, lngInput) {
+    if (!config) {
+      return;
+    }
+    // Without Leaflet's stylesheet the map is still usable enough to pick a point.
+    loadLeaflet(config, true)
+      .then(function (L) {
+        locationPicker(L, config, latInput, lngInput);
+      })
+      .catch(warn);
+  }
+
+  // --- Which map this page has -----------------------------------------------------------
+
+  function start() {
+    var config = readConfig();
+    var container = document.getElementById("facility-map");
+    if (container) {
+      publicMap(container, config);
+      return;
+    }
+    var latInput = document.getElementById("id_latitude");
+    var lngInput = document.getElementById("id_longitude");
+    if (latInput && lngInput) {
+      adminPicker(config, latInput, lngInput);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

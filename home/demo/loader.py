@@ -166,16 +166,11 @@ class Demo:
             elif isinstance(field, RichTextField) and isinstance(value, list):
                 setattr(obj, name, "".join(value))
             elif isinstance(field, models.DecimalField):
-                # As stored: the field's number of decimal places, trailing zeros included.
-                setattr(
-                    obj,
-                    name,
-                    Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places)),
-                )
+                # As the database gives it back: all decimal places, trailing zeros included.
+                places = Decimal(1).scaleb(-field.decimal_places)
+                setattr(obj, name, Decimal(str(value)).quantize(places))
             elif isinstance(field, models.Field) and field.concrete:
-                setattr(
-                    obj, name, field.to_python(str(value) if isinstance(value, float) else value)
-                )
+                setattr(obj, name, field.to_python(value))
             else:
                 self.fail(where, f"項目「{name}」は設定できません({obj._meta.label})。")
         for name, value in later:

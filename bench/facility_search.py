@@ -113,7 +113,7 @@ def bench_site():
     from wagtail.models import Site
 
     from facilities.models import FacilityIndexPage
-    from home.demo import add_child, ensure_home_page
+    from home.demo import add_child, make_site_root
     from home.models import HomePage
 
     site = Site.objects.filter(is_default_site=True).first()
@@ -122,7 +122,7 @@ def bench_site():
             "DATABASE_URL のデータベースには、既にサイトの内容があります。"
             "ベンチマークは空のデータベースか、ベンチマークが作ったデータベースで実行してください。"
         )
-    home, _ = ensure_home_page()
+    home, _ = make_site_root(HomePage(title="児玉郡市自立支援協議会", slug="home"))
     Site.objects.filter(is_default_site=True).update(site_name=BENCH_SITE_NAME)
     index, _ = add_child(
         home, FacilityIndexPage(title="ふくしマップ", slug=INDEX_SLUG, show_in_menus=True)

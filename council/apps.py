@@ -5,3 +5,5 @@ class CouncilConfig(AppConfig):
     name = "council"
     verbose_name = "協議会"
     default_auto_field = "django.db.models.BigAutoField"
+    # Demo content, loaded by home.demo.
+    demo_data = ["demo/about.yaml", "demo/bodies.yaml", "demo/news.yaml"]

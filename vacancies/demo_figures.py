@@ -7,34 +7,15 @@ Existing figures are never changed.
 
 import random
 
-from home.demo import add_child, rich
-
-from .models import VacancyFigure, VacancyPage, month_start, previous_month
+from .models import VacancyFigure, month_start, previous_month
 
 MONTHS = 12
 
 
-def load(home):
-    created = []
-    page, made = add_child(
-        home,
-        VacancyPage(
-            title="空き情報",
-            slug="aki",
-            show_in_menus=True,
-            summary="施設入所支援・グループホーム・短期入所の空き状況です(毎月1日時点)。",
-            intro=rich(
-                "事務局が毎月集めている、施設入所支援・グループホーム(共同生活援助)・短期入所の空き状況です。"
-                "相談支援事業所がサービス等利用計画を作るときにお使いください。",
-                "表示している事業所と数字はサンプルです。",
-            ),
-        ),
-    )
-    if made:
-        created.append(page.title)
-
+def add_figures():
+    """The demo step declared with ``demo/vacancies.yaml``. Returns labels of what was created."""
     if VacancyFigure.objects.exists():
-        return created
+        return []
     rng = random.Random(2026)
     months = [month_start()]
     for _ in range(MONTHS - 1):
@@ -56,5 +37,4 @@ def load(home):
                 )
             )
     VacancyFigure.objects.bulk_create(figures)
-    created.append(f"空き情報 {len(figures)}件")
-    return created
+    return [f"空き情報 {len(figures)}件"]

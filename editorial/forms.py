@@ -27,44 +27,43 @@ from .uploads import (
 ACCEPTED_IMAGES_TEXT = "JPEG・PNG・WebP の画像"
 
 
-def _limit_text(limit):
-    return f"({file_size(limit)} まで)" if limit is not None else ""
+class LimitedFileFieldMixin:
+    """Help text naming what is accepted and the size limit; the refusal for a file that
+    the multiple upload page finds too large before sending it."""
 
-
-class DocumentFileField(WagtailDocumentField):
-    """Wagtail's document field with the size refusal in Japanese, naming the file."""
+    accepted_text = ""
+    too_large_text = "{limit} を超えるファイルは載せられません。"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.help_text = (
-            f"載せられるのは {ACCEPTED_DOCUMENTS_TEXT} です{_limit_text(self.max_upload_size)}。"
+        limit = self.max_upload_size
+        self.help_text = f"載せられるのは {self.accepted_text} です" + (
+            f"({file_size(limit)} まで)。" if limit is not None else "。"
         )
-        if self.max_upload_size is not None:
-            # Shown by the multiple upload page before sending an oversized file.
-            self.error_messages["file_too_large_unknown_size"] = (
-                f"{file_size(self.max_upload_size)} を超えるファイルは載せられません。"
+        if limit is not None:
+            self.error_messages["file_too_large_unknown_size"] = self.too_large_text.format(
+                limit=file_size(limit)
             )
+
+
+class DocumentFileField(LimitedFileFieldMixin, WagtailDocumentField):
+    """Wagtail's document field with the size refusal in Japanese, naming the file."""
+
+    accepted_text = ACCEPTED_DOCUMENTS_TEXT
 
     def check_document_file_size(self, f):
         check_size(f, self.max_upload_size)
 
 
-class ImageFileField(WagtailImageField):
+class ImageFileField(LimitedFileFieldMixin, WagtailImageField):
     """Wagtail's image field with its refusals in Japanese, naming the file.
 
     The pixel count is checked from the image header before Wagtail decodes
     the image, so an image bomb is refused without being unpacked.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.help_text = (
-            f"載せられるのは {ACCEPTED_IMAGES_TEXT} です{_limit_text(self.max_upload_size)}。"
-        )
-        if self.max_upload_size is not None:
-            self.error_messages["file_too_large_unknown_size"] = (
-                f"{file_size(self.max_upload_size)} を超える画像は載せられません。"
-            )
+    accepted_text = ACCEPTED_IMAGES_TEXT
+    too_large_text = "{limit} を超える画像は載せられません。"
 
     def to_python(self, data):
         if isinstance(data, UploadedFile):

@@ -45,6 +45,8 @@ runs with the historical models inside a migration and with the real ones.
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.management import create_permissions
+
 SECRETARIAT = "事務局"
 APPROVER = "承認者"
 FACILITY_EDITOR = "施設情報担当"
@@ -181,8 +183,6 @@ class Changes(list):
 
 def create_model_permissions(apps):
     """Model permissions now, not after all migrations (post_migrate), on a fresh database too."""
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)

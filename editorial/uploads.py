@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from PIL import Image, UnidentifiedImageError
 
 from home.formatting import MB, file_size
 
@@ -341,8 +342,6 @@ def check_image_pixels(uploaded):
     Only the header is read; a file Pillow cannot read at all is left for the
     image field to refuse as "not an image".
     """
-    from PIL import Image, UnidentifiedImageError
-
     limit = image_pixel_limit()
     if limit is None:
         return

@@ -1,13 +1,14 @@
 """StreamField blocks shared by the site's general pages."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-# Rich text offers only what the site's stylesheet styles.
-RICH_TEXT_FEATURES = ["bold", "link", "document-link", "ol", "ul"]
+# Rich text offers only what the site's stylesheet styles (cms/settings/base.py).
+RICH_TEXT_FEATURES = list(settings.RICH_TEXT_FEATURES)
 
 TABLE_OPTIONS = {
     "minSpareRows": 0,

@@ -11,6 +11,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 
 @dataclass(frozen=True)
 class Era:
@@ -37,8 +39,6 @@ def as_date(value) -> dt.date:
     """
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            from django.utils import timezone
-
             value = timezone.localtime(value, timezone.get_default_timezone())
         return value.date()
     if isinstance(value, dt.date):

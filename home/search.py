@@ -31,6 +31,9 @@ from django.utils.encoding import force_str
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from modelsearch import index
+from wagtail.models import Page
+
+from home.models import SearchEntry
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
@@ -143,8 +146,6 @@ def searchable_text(page) -> str:
 
 def index_page(page):
     """Create or refresh the entry of a live page; drop it if the page isn't live."""
-    from home.models import SearchEntry
-
     page = page.specific
     if not page.live:
         SearchEntry.objects.filter(page_id=page.pk).delete()
@@ -159,17 +160,11 @@ def index_page(page):
 
 
 def remove_page(page):
-    from home.models import SearchEntry
-
     SearchEntry.objects.filter(page_id=page.pk).delete()
 
 
 def rebuild():
     """Index every live page again; returns the number of entries."""
-    from wagtail.models import Page
-
-    from home.models import SearchEntry
-
     live_ids = []
     for page in Page.objects.live().specific().iterator(chunk_size=200):
         if page.is_root():
@@ -192,10 +187,6 @@ def search_entries(query: Query, pages=None):
     ``pages`` narrows the search to a page queryset (a section of the site,
     or one page type).
     """
-    from wagtail.models import Page
-
-    from home.models import SearchEntry
-
     if query.is_empty:
         return SearchEntry.objects.none()
     visible = Page.objects.live().public()

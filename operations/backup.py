@@ -56,8 +56,16 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import FileField
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.models import AbstractRendition
+from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
+
+from home import search
+from vacancies.models import VacancyFigure
 
 FORMAT = "kodama-jiritsushien-backup"
 FORMAT_VERSION = 1
@@ -90,8 +98,6 @@ class BackupError(Exception):
 
 
 def _is_rendition(model):
-    from wagtail.images.models import AbstractRendition
-
     return issubclass(model, AbstractRendition)
 
 
@@ -217,8 +223,6 @@ def applied_migrations(connection):
 
 def check_fully_migrated(connection):
     """Refuse to back up a database whose migrations are behind the program."""
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
@@ -595,10 +599,6 @@ def existing_content(using=DEFAULT_DB_ALIAS):
     site, collection, groups and workflow, and the seeded taxonomies; none of
     those count. Pages, revisions, documents, images, users and history do.
     """
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
-
     pages = Page.objects.using(using).filter(depth__gt=1)
     page_type = ContentType.objects.db_manager(using).get_for_model(Page)
     welcome = pages.filter(depth=2, content_type=page_type)
@@ -818,8 +818,6 @@ def _compare_counts(expected, actual):
 
 
 def _rebuild_indexes():
-    from home import search
-
     quiet = io.StringIO()
     call_command("rebuild_references_index", verbosity=0, stdout=quiet)
     call_command("update_index", verbosity=0, stdout=quiet)
@@ -831,11 +829,6 @@ def _rebuild_indexes():
 
 def summary_lines(row_counts):
     """Counts of the things an operator recognises, in Japanese."""
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import Page, Revision
-
-    from vacancies.models import VacancyFigure
 
     def count(model):
         return row_counts.get(model._meta.label_lower, 0)

@@ -239,3 +239,32 @@ class FacilityPageFactory(PublishedPageFactory):
         page.save_revision().publish()
         page.refresh_from_db()
         return page
+
+
+# --- Vacancies ---------------------------------------------------------------
+
+from vacancies.models import VacancyFigure, VacancyPage, month_start  # noqa: E402
+
+
+class VacancyPageFactory(PublishedPageFactory):
+    title = "空き情報"
+    slug = "aki"
+
+    class Meta:
+        model = VacancyPage
+
+
+class VacancyFigureFactory(factory.django.DjangoModelFactory):
+    """One facility's figure for one service and month; ``service_type`` may be a name."""
+
+    month = factory.LazyFunction(month_start)
+    vacancies = 0
+
+    class Meta:
+        model = VacancyFigure
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if isinstance(kwargs.get("service_type"), str):
+            kwargs["service_type"] = ServiceType.objects.get(name=kwargs["service_type"])
+        return super()._create(model_class, *args, **kwargs)

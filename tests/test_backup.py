@@ -38,6 +38,7 @@ from tests.factories import (
     NewsIndexPageFactory,
     NewsPageFactory,
     StandardPageFactory,
+    VacancyFigureFactory,
     make_site_home,
     paragraph,
     stream,
@@ -118,7 +119,7 @@ def build_site():
     service = ServiceType.objects.get(name="共同生活援助(介護サービス包括型)")
     editor = _make_user()
     for month, vacancies in [(dt.date(2024, 4, 1), 2), (dt.date(2024, 5, 1), None)]:
-        VacancyFigure.objects.create(
+        VacancyFigureFactory(
             facility=facility,
             service_type=service,
             month=month,

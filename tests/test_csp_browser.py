@@ -14,9 +14,14 @@ from django.conf import settings
 from PIL import Image
 
 from facilities.models import Municipality, ServiceType
-from tests.factories import FacilityIndexPageFactory, FacilityPageFactory, PublishedPageFactory
+from tests.factories import (
+    FacilityIndexPageFactory,
+    FacilityPageFactory,
+    VacancyFigureFactory,
+    VacancyPageFactory,
+)
 from tests.live import live_db
-from vacancies.models import VacancyFigure, VacancyPage, month_start, previous_month
+from vacancies.models import month_start, previous_month
 
 pytestmark = [pytest.mark.browser, live_db]
 
@@ -33,14 +38,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 });
 """
-
-
-class VacancyPageFactory(PublishedPageFactory):
-    title = "空き情報"
-    slug = "aki"
-
-    class Meta:
-        model = VacancyPage
 
 
 def tiny_png():
@@ -115,9 +112,7 @@ def site(live_home):
     service = ServiceType.objects.get(name=GH)
     month = month_start()
     for n in range(12):
-        VacancyFigure.objects.create(
-            facility=facility, service_type=service, month=month, vacancies=n % 3
-        )
+        VacancyFigureFactory(facility=facility, service_type=service, month=month, vacancies=n % 3)
         month = previous_month(month)
     vacancy_page = VacancyPageFactory(parent=live_home)
     return {"home": live_home, "index": index, "facility": facility, "vacancies": vacancy_page}

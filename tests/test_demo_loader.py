@@ -28,7 +28,7 @@ ROWS = {
     "council.MeetingHandout": 0,
     "council.ReportRow": 12,
     "facilities.FacilityService": 121,
-    "facilities.VacancyFigure": 432,
+    "vacancies.VacancyFigure": 432,
     "home.HomeQuickLink": 5,
     "home.SecretariatContact": 1,
 }

@@ -23,24 +23,17 @@ from tests.factories import (
     FacilityIndexPageFactory,
     FacilityPageFactory,
     MeetingPageFactory,
-    PublishedPageFactory,
+    VacancyFigureFactory,
+    VacancyPageFactory,
 )
 from tests.live import live_db
 from tests.test_council_browser import PASSWORD, ROOT, log_in, member, shot, submit_for_approval
 from tests.test_facilities_map import Network
-from vacancies.models import VacancyFigure, VacancyPage, month_start
+from vacancies.models import VacancyFigure, month_start
 
 GH = "共同生活援助(介護サービス包括型)"
 MINUTES = "<p>委員から、相談支援の体制について意見が出されました。</p>"
 NEW_MINUTES = "委員から、相談支援の体制と研修の計画について意見が出されました。"
-
-
-class VacancyPageFactory(PublishedPageFactory):
-    title = "空き情報"
-    slug = "aki"
-
-    class Meta:
-        model = VacancyPage
 
 
 @pytest.fixture
@@ -56,7 +49,7 @@ def site(live_home):
         name_kana="サンプルヒダマリホーム",
         services=[(GH, 6, [])],
     )
-    VacancyFigure.objects.create(
+    VacancyFigureFactory(
         facility=facility,
         service_type=ServiceType.objects.get(name=GH),
         month=month_start(),

@@ -52,11 +52,12 @@ from tests.factories import (
     NewsPageFactory,
     PublishedPageFactory,
     StandardPageFactory,
+    VacancyFigureFactory,
     agenda_item,
     report_point,
     stream,
 )
-from vacancies.models import VacancyFigure, VacancyPage, month_start
+from vacancies.models import VacancyPage, month_start
 
 pytestmark = pytest.mark.django_db
 
@@ -309,7 +310,7 @@ def site_with_markup(home_page):
     vacancy = PublishedPageFactory._create(
         VacancyPage, parent=home, title=P("vacancy-title", 255), slug="akijoho"
     )
-    VacancyFigure.objects.create(
+    VacancyFigureFactory(
         facility=facility,
         service_type=ServiceType.objects.get(name="短期入所"),
         month=month_start(),

@@ -193,3 +193,26 @@ def test_page_query_counts_are_bounded(client, home_page, django_assert_max_num_
 
 def test_root_page_unused():
     assert Page.objects.filter(depth=1).count() == 1
+
+
+def test_every_page_type_says_where_it_may_live():
+    """Section page types name the home page as their parent; the home page names none of them."""
+    from django.apps import apps
+    from wagtail.models import Page
+
+    from home.models import HomePage
+
+    project = ("home", "council", "facilities", "vacancies")
+    page_types = [
+        m for app in project for m in apps.get_app_config(app).get_models() if issubclass(m, Page)
+    ]
+    assert all("parent_page_types" in vars(m) for m in page_types)
+    under_home = {m._meta.label for m in HomePage.creatable_subpage_models()}
+    assert under_home == {
+        "home.StandardPage",
+        "council.CouncilIndexPage",
+        "council.MeetingArchivePage",
+        "council.NewsIndexPage",
+        "facilities.FacilityIndexPage",
+        "vacancies.VacancyPage",
+    }

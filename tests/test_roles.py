@@ -37,25 +37,17 @@ from tests.factories import (
     MeetingPageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
-    PublishedPageFactory,
     StandardPageFactory,
+    VacancyPageFactory,
     meeting_form_data,
 )
-from vacancies.models import VacancyFigure, VacancyPage
+from vacancies.models import VacancyFigure
 
 pytestmark = pytest.mark.django_db
 
 S, A, F, C = SECRETARIAT, APPROVER, FACILITY_EDITOR, CONSULTATION_OFFICE
 ROLE_NAMES = [S, A, F, C]
 GH = "共同生活援助(介護サービス包括型)"
-
-
-class VacancyPageFactory(PublishedPageFactory):
-    title = "空き情報"
-    slug = "aki"
-
-    class Meta:
-        model = VacancyPage
 
 
 @pytest.fixture

@@ -1,10 +1,14 @@
 """Site-wide pieces: sitemap.xml, robots.txt, 404 and 500 pages, favicon, settings."""
 
+import datetime as dt
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import override_settings
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from tests.factories import NewsIndexPageFactory, NewsPageFactory, StandardPageFactory
 
@@ -83,24 +87,31 @@ def test_favicon_redirects_to_the_svg_icon(client):
     assert response["Location"].endswith("img/favicon.svg")
 
 
-def test_settings_are_japanese_first(settings):
-    assert settings.LANGUAGE_CODE == "ja"
-    assert settings.TIME_ZONE == "Asia/Tokyo"
-    assert settings.USE_TZ is True
-
-
-def test_database_url_selects_the_database(monkeypatch):
-    import dj_database_url
-
-    assert dj_database_url.parse("postgres://u:p@127.0.0.1:5432/council")["ENGINE"] == (
-        "django.db.backends.postgresql"
+def test_pages_are_japanese_and_dates_are_told_in_tokyo_time(client, home_page):
+    page = StandardPageFactory(parent=home_page, title="協議会について")
+    # Published at 00:30 on 1 April 2024 in Japan, still 31 March in UTC.
+    Page.objects.filter(pk=page.pk).update(
+        last_published_at=dt.datetime(2024, 3, 31, 15, 30, tzinfo=dt.UTC)
     )
-    from django.conf import settings
-    from django.db import connection
+    html = client.get(page.url).content.decode()
+    assert '<html lang="ja">' in html
+    assert '更新日: <time datetime="2024-04-01">令和6年4月1日(月)</time>' in html
+    assert "ログイン" in client.get("/admin/login/").content.decode()
 
-    # The suite's PostgreSQL backend is Django's own with a cheaper flush (tests/postgresql).
-    assert settings.DATABASES["default"]["ENGINE"] in (
-        "django.db.backends.sqlite3",
-        "tests.postgresql",
-    )
-    assert connection.vendor in ("sqlite", "postgresql")
+
+def test_database_url_selects_the_database():
+    """DATABASE_URL chooses the engine when the settings are read (here in a fresh process)."""
+    script = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    for url, engine in [
+        ("postgres://u:p@127.0.0.1:5432/council", "django.db.backends.postgresql"),
+        ("sqlite:////tmp/council.sqlite3", "django.db.backends.sqlite3"),
+    ]:
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup(); " + script],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert result.stdout.strip() == engine

@@ -11,22 +11,19 @@ from wagtail.models import PageViewRestriction
 
 from facilities.models import Municipality, ServiceType, TargetGroup
 from tests.bulk import bulk_facilities
-from tests.factories import FacilityIndexPageFactory, FacilityPageFactory, PublishedPageFactory
+from tests.factories import (
+    FacilityIndexPageFactory,
+    FacilityPageFactory,
+    VacancyFigureFactory,
+    VacancyPageFactory,
+)
 from vacancies.forms import VacancyValueError, parse_month, parse_vacancies
-from vacancies.models import VacancyFigure, VacancyPage, month_label, month_start, previous_month
+from vacancies.models import VacancyFigure, month_label, month_start, previous_month
 
 pytestmark = pytest.mark.django_db
 
 GH = "共同生活援助(介護サービス包括型)"
 NYUSHO = "施設入所支援"
-
-
-class VacancyPageFactory(PublishedPageFactory):
-    title = "空き情報"
-    slug = "aki"
-
-    class Meta:
-        model = VacancyPage
 
 
 @pytest.mark.parametrize(
@@ -103,16 +100,6 @@ def homes(home_page):
     }
 
 
-def figure(facility, service, month, vacancies, **kw):
-    return VacancyFigure.objects.create(
-        facility=facility,
-        service_type=ServiceType.objects.get(name=service),
-        month=month,
-        vacancies=vacancies,
-        **kw,
-    )
-
-
 MONTHLY = "/admin/vacancies/monthly/"
 
 
@@ -149,7 +136,9 @@ def rows_for(homes, values):
 
 def test_monthly_screen_lists_tracked_services_with_last_months_figures(admin_client, homes):
     month = month_start()
-    figure(homes["a"], GH, previous_month(month), 2)
+    VacancyFigureFactory(
+        facility=homes["a"], service_type=GH, month=previous_month(month), vacancies=2
+    )
     html = admin_client.get(MONTHLY + f"?month={month:%Y-%m}").content.decode()
     assert "サンプルあおぞらホーム" in html and "サンプルみどり園" in html
     assert "サンプル就労" not in html  # B型 is not tracked
@@ -189,7 +178,9 @@ def test_a_save_by_someone_else_after_opening_is_not_overwritten(admin_client, h
     month = dt.date(2026, 11, 1)
     opened = timezone.now() - dt.timedelta(minutes=5)
     other = User.objects.create_user("sato", password="x" * 12)
-    figure(homes["a"], GH, month, 3, entered_by=other)
+    VacancyFigureFactory(
+        facility=homes["a"], service_type=GH, month=month, vacancies=3, entered_by=other
+    )
     response = post_month(admin_client, month, rows_for(homes, {("a", GH): "0"}), loaded_at=opened)
     html = response.content.decode()
     assert "ほかの人が同じ月の空き情報を保存しました" in html and "サンプルあおぞらホーム" in html
@@ -198,7 +189,7 @@ def test_a_save_by_someone_else_after_opening_is_not_overwritten(admin_client, h
 
 def test_new_month_never_overwrites_history(admin_client, homes):
     october = dt.date(2026, 10, 1)
-    figure(homes["a"], GH, october, 4)
+    VacancyFigureFactory(facility=homes["a"], service_type=GH, month=october, vacancies=4)
     post_month(admin_client, dt.date(2026, 11, 1), rows_for(homes, {("a", GH): "1"}))
     assert VacancyFigure.objects.get(month=october).vacancies == 4
     assert VacancyFigure.objects.get(month=dt.date(2026, 11, 1)).vacancies == 1
@@ -230,9 +221,22 @@ def test_figure_staleness_follows_tokyo_month_ends():
 
 def test_public_vacancy_page_shows_latest_figures_and_stale_marks(client, homes):
     month = month_start()
-    figure(homes["a"], GH, previous_month(previous_month(month)), 5)
-    figure(homes["a"], GH, previous_month(month), 2, note="女性のみ")
-    figure(homes["b"], NYUSHO, month, 1, trial_stay=True)
+    VacancyFigureFactory(
+        facility=homes["a"],
+        service_type=GH,
+        month=previous_month(previous_month(month)),
+        vacancies=5,
+    )
+    VacancyFigureFactory(
+        facility=homes["a"],
+        service_type=GH,
+        month=previous_month(month),
+        vacancies=2,
+        note="女性のみ",
+    )
+    VacancyFigureFactory(
+        facility=homes["b"], service_type=NYUSHO, month=month, vacancies=1, trial_stay=True
+    )
     page = VacancyPageFactory(parent=homes["home"])
     html = client.get(page.url).content.decode()
     assert "空きあり 1人" in html and "空きあり 2人" in html and "空きあり 5人" not in html
@@ -252,8 +256,10 @@ def test_vacancy_page_can_be_restricted_to_logged_in_offices(client, homes):
 
 def test_facility_page_shows_figures_and_history_chart(client, homes):
     month = month_start()
-    figure(homes["a"], GH, month, 2)
-    figure(homes["a"], GH, previous_month(month), None)
+    VacancyFigureFactory(facility=homes["a"], service_type=GH, month=month, vacancies=2)
+    VacancyFigureFactory(
+        facility=homes["a"], service_type=GH, month=previous_month(month), vacancies=None
+    )
     html = client.get(homes["a"].url).content.decode()
     assert "空きあり 2人" in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
@@ -263,9 +269,11 @@ def test_facility_page_shows_figures_and_history_chart(client, homes):
 
 def test_vacancy_filter_in_facility_search(client, homes):
     month = month_start()
-    figure(homes["a"], GH, month, 2)
-    figure(homes["b"], NYUSHO, month, 0)
-    figure(homes["b"], "短期入所", previous_month(month), 3)  # last month does not count
+    VacancyFigureFactory(facility=homes["a"], service_type=GH, month=month, vacancies=2)
+    VacancyFigureFactory(facility=homes["b"], service_type=NYUSHO, month=month, vacancies=0)
+    VacancyFigureFactory(
+        facility=homes["b"], service_type="短期入所", month=previous_month(month), vacancies=3
+    )  # last month does not count
     response = client.get(homes["index"].url + "?vacancy=1")
     search = response.context["search"]
     assert [p.slug for p in search.results_page.object_list] == ["a"]
@@ -275,7 +283,7 @@ def test_vacancy_filter_in_facility_search(client, homes):
 
 
 def test_dashboard_lists_facilities_without_this_months_figure(admin_client, homes):
-    figure(homes["a"], GH, month_start(), 1)
+    VacancyFigureFactory(facility=homes["a"], service_type=GH, month=month_start(), vacancies=1)
     html = admin_client.get("/admin/").content.decode()
     panel = html.split('id="missing-vacancies-heading"')[1].split("</section>")[0]
     assert "サンプルみどり園" in panel and "サンプルあおぞらホーム" not in panel
@@ -346,7 +354,13 @@ def upload(client, text, month="2026-11", encoding="utf-8"):
 
 
 def test_csv_download_lists_tracked_rows_with_values(admin_client, homes):
-    figure(homes["a"], GH, dt.date(2026, 11, 1), 2, trial_stay=True)
+    VacancyFigureFactory(
+        facility=homes["a"],
+        service_type=GH,
+        month=dt.date(2026, 11, 1),
+        vacancies=2,
+        trial_stay=True,
+    )
     response = admin_client.get("/admin/vacancies/csv/?month=2026-11")
     text = response.content.decode("utf-8-sig")
     lines = text.strip().split("\r\n")

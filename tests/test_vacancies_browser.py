@@ -5,21 +5,18 @@ from django.contrib.auth.models import User
 
 from facilities.models import ServiceType
 from tests.axe import assert_no_axe_violations
-from tests.factories import FacilityIndexPageFactory, FacilityPageFactory, PublishedPageFactory
+from tests.factories import (
+    FacilityIndexPageFactory,
+    FacilityPageFactory,
+    VacancyFigureFactory,
+    VacancyPageFactory,
+)
 from tests.live import live_db
-from vacancies.models import VacancyFigure, VacancyPage, month_start, previous_month
+from vacancies.models import VacancyFigure, month_start, previous_month
 
 pytestmark = [pytest.mark.browser, live_db]
 
 GH = "共同生活援助(介護サービス包括型)"
-
-
-class VacancyPageFactory(PublishedPageFactory):
-    title = "空き情報"
-    slug = "aki"
-
-    class Meta:
-        model = VacancyPage
 
 
 @pytest.fixture
@@ -35,7 +32,7 @@ def vacancies(live_home):
     service = ServiceType.objects.get(name=GH)
     month = month_start()
     for n in range(12):
-        VacancyFigure.objects.create(
+        VacancyFigureFactory(
             facility=home, service_type=service, month=month, vacancies=None if n == 3 else n % 4
         )
         month = previous_month(month)

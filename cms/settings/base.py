@@ -23,15 +23,12 @@ INSTALLED_APPS = [
     "editorial",
     "operations",
     "cms",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.table_block",
-    "wagtail.contrib.typed_table_block",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -43,7 +40,6 @@ INSTALLED_APPS = [
     "wagtail_modeladmin",
     "modelcluster",
     "taggit",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -199,11 +195,12 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "editorial.forms.ImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_SIZE_MB", "10")) * 1024 * 1024
 # 40 million pixels: a 7,000 x 5,700 camera photo still fits.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
-# Rich text offers only what static/css/site.css styles (see home.blocks.RICH_TEXT_FEATURES).
+# Rich text offers only what static/css/site.css styles; home.blocks takes the list from here.
+RICH_TEXT_FEATURES = ["bold", "link", "document-link", "ol", "ul"]
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
         "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
-        "OPTIONS": {"features": ["bold", "link", "document-link", "ol", "ul"]},
+        "OPTIONS": {"features": RICH_TEXT_FEATURES},
     }
 }
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -12,7 +12,6 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Client.login() authenticates without a request, which django-axes refuses; logins
 # through the login views are still throttled (tests/test_logins.py).
 AUTHENTICATION_BACKENDS = [

@@ -1,6 +1,7 @@
 """会議の記録: every body's meetings on one page, filterable by 年度 and by body."""
 
 from django.db import models
+from django.urls import reverse
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
@@ -39,4 +40,9 @@ class MeetingArchivePage(BasePage):
         )
         meetings = MeetingPage.objects.live().public()
         context.update(meeting_listing(request, meetings, committees=committees))
+        context["feeds"] = {
+            "name": "児玉郡市自立支援協議会",
+            "atom": reverse("council_atom"),
+            "ical": reverse("council_calendar"),
+        }
         return context

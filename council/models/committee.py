@@ -130,8 +130,18 @@ class CommitteePage(RoutablePageMixin, BasePage):
     def display_name(self):
         return self.short_name or self.title
 
+    def feeds(self, request=None):
+        """This body's Atom and iCalendar feeds, for ``council/includes/feed_*.html``."""
+        url = self.get_url(request)
+        return {
+            "name": self.title,
+            "atom": url + self.reverse_subpage("atom_feed"),
+            "ical": url + self.reverse_subpage("ical_feed"),
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["feeds"] = self.feeds(request)
         meetings = MeetingPage.objects.child_of(self).live().public()
         context.update(meeting_listing(request, meetings, committees=None))
         context["reports"] = (

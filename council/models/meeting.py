@@ -338,6 +338,7 @@ class MeetingPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["committee"] = self.get_parent().specific
+        context["feeds"] = context["committee"].feeds(request)
         context["handouts"] = self.handouts.select_related("document")
         return context
 

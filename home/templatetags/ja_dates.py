@@ -1,10 +1,8 @@
 """Template filters for Japanese dates.
 
-{{ meeting.date|wareki }}            → 令和5年7月3日(月)
-{{ meeting.date|wareki_plain }}      → 令和5年7月3日
-{{ meeting.date|nendo }}             → 令和5年度
-{{ 2023|nendo_label }}               → 令和5年度
 {% time_tag meeting.date %}          → <time datetime="2023-07-03">令和5年7月3日(月)</time>
+{% time_tag meeting.date False %}    → <time datetime="2023-07-03">令和5年7月3日</time>
+{{ figure.month|wareki_month }}      → 令和5年7月
 """
 
 import datetime as dt
@@ -27,34 +25,10 @@ def _safe(func, value, *args):
 
 
 @register.filter
-def wareki(value):
-    return _safe(dates.wareki, value)
-
-
-@register.filter
-def wareki_plain(value):
-    return _safe(dates.wareki, value, False)
-
-
-@register.filter
 def wareki_month(value):
     return _safe(dates.wareki_month, value)
 
 
-@register.filter
-def nendo(value):
-    return _safe(dates.fiscal_year_label_for, value)
-
-
-@register.filter
-def nendo_label(value):
-    try:
-        return dates.fiscal_year_label(int(value))
-    except (TypeError, ValueError, OverflowError):
-        return ""
-
-
-@register.filter
 def iso_date(value):
     """The date shown by ``wareki`` (Tokyo time for aware datetimes), as YYYY-MM-DD."""
     if not isinstance(value, dt.date):

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -12,8 +13,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from django.apps import apps
-
         with transaction.atomic():
             changes = roles.apply_roles(apps)
         for line in changes:

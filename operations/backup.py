@@ -215,10 +215,12 @@ def _referenced_files(using):
 
 
 def applied_migrations(connection):
+    """Applied migrations of the installed apps (a removed app's history does not count)."""
     recorder = MigrationRecorder(connection)
     if not recorder.has_table():
         return []
-    return sorted([app, name] for app, name in recorder.applied_migrations())
+    installed = {config.label for config in apps.get_app_configs()}
+    return sorted([app, name] for app, name in recorder.applied_migrations() if app in installed)
 
 
 def check_fully_migrated(connection):

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import F
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
@@ -543,3 +544,12 @@ def test_failure_midway_rolls_back_database_and_files(small_archive, monkeypatch
     assert state() == before
     assert not Document.objects.exists()
     assert existing_content() == []
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_removed_app_does_not_count():
+    """A database that once had an app the site no longer installs backs up and restores."""
+    MigrationRecorder(connection).record_applied("wagtailforms", "0001_initial")
+    listed = backup.applied_migrations(connection)
+    assert ["wagtailforms", "0001_initial"] not in listed
+    assert ["vacancies", "0001_initial"] in listed

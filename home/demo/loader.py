@@ -209,6 +209,8 @@ class Demo:
             if page is None:
                 page = model()
                 self.fill(where, page, spec, skip=PAGE_KEYS)
+                # As the admin's form does: checks against its future siblings run too.
+                page.validation_parent = parent
                 self.validate(where, page, exclude=["path", "depth"])
                 if parent is None:
                     page, made = make_site_root(page, **spec["site"])

@@ -52,6 +52,22 @@ def page_jsonld(context):
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 
+@register.simple_tag(takes_context=True)
+def page_header_data(context):
+    """The ``header`` dict in the context, else the page's own (BasePage.get_page_header)."""
+    header = context.get("header")
+    if header:
+        return header
+    page = context.get("page")
+    return page.get_page_header() if hasattr(page, "get_page_header") else {}
+
+
+@register.simple_tag
+def plain_header(title):
+    """A page header for views that are not pages (search, login, 404): the title alone."""
+    return {"title": title}
+
+
 @register.simple_tag
 def nav_current(item, page):
     """aria-current for a menu entry: "page" on the page itself, "true" anywhere in its section.

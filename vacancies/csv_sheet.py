@@ -8,7 +8,7 @@ import csv
 import io
 
 from .forms import FOR_WHOM_BY_LABEL, VacancyValueError, parse_month, parse_vacancies
-from .models import VacancyFigure
+from .models import ForWhom, VacancyFigure
 
 HEADERS = ["事業所ID", "事業所名", "サービス", "対象月", "空き人数", "対象", "体験利用", "備考"]
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -96,7 +96,7 @@ def parse_sheet(text, month, tracked_rows):
             problems.append("体験利用は「可」か空欄にしてください。")
         values = {
             "vacancies": number,
-            "for_whom": FOR_WHOM_BY_LABEL.get(for_whom, for_whom or "any"),
+            "for_whom": FOR_WHOM_BY_LABEL.get(for_whom, for_whom or ForWhom.ANY),
             "trial_stay": trial in TRUE_WORDS,
             "note": note,
         }

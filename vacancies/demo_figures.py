@@ -7,7 +7,7 @@ Existing figures are never changed.
 
 import random
 
-from .models import VacancyFigure, month_start, previous_month
+from .models import ForWhom, VacancyFigure, month_start, previous_month
 
 MONTHS = 12
 
@@ -31,7 +31,7 @@ def add_figures():
                     service_type=service,
                     month=month,
                     vacancies=None if unanswered else rng.choice([0, 0, 0, 1, 1, 2, capacity // 2]),
-                    for_whom=rng.choice(["any", "any", "male", "female"]),
+                    for_whom=rng.choice([ForWhom.ANY, ForWhom.ANY, ForWhom.MALE, ForWhom.FEMALE]),
                     trial_stay=rng.random() < 0.3,
                     reported_on=month,
                 )

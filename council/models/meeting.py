@@ -229,7 +229,7 @@ class MeetingPage(BasePage):
 
     @property
     def is_written(self):
-        return self.format == "written"
+        return self.format == MeetingFormat.WRITTEN
 
     @property
     def fiscal_year_label(self):

@@ -4,13 +4,22 @@
 published or unpublished. The pages that list it change too: its parent (the
 news list, the facility directory, a committee's meeting list), the home page
 (latest news), the sitemap and the council's feeds. This module purges those.
+
+A change of a page's privacy purges the page, the pages below it, the pages that
+list it and the pages that show its data (``home.privacy``), as publishing does:
+a front cache must not keep serving a page that has just been restricted.
 Nothing is sent unless ``WAGTAILFRONTENDCACHE`` names a backend.
 """
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
+from wagtail import hooks
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
+
+from home.privacy import PAGES_SHOWING_DATA_OF_HOOK
 
 # Site-wide URLs whose content depends on the published pages.
 LISTING_URL_NAMES = ["sitemap", "council_atom", "council_calendar"]
@@ -46,6 +55,25 @@ def purge_listings(sender, instance, **kwargs):
     batch.purge()
 
 
+def purge_after_privacy_change(sender, instance, **kwargs):
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    page = instance.page
+    pages = [page, *page.get_descendants().live().specific()]
+    for hook in hooks.get_hooks(PAGES_SHOWING_DATA_OF_HOOK):
+        pages.extend(hook(page))
+    batch = PurgeBatch()
+    batch.add_pages(pages)
+    batch.add_urls(listing_urls(page))
+    batch.purge()
+
+
 def register_signal_handlers():
     page_published.connect(purge_listings, dispatch_uid="cms_purge_listings_published")
     page_unpublished.connect(purge_listings, dispatch_uid="cms_purge_listings_unpublished")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            purge_after_privacy_change,
+            sender=PageViewRestriction,
+            dispatch_uid=f"cms_purge_privacy_{signal is post_save}",
+        )

@@ -104,6 +104,7 @@ ROLES = (
             ACCESS_ADMIN,
             *_model_perms("council", "businessitem", ("add", "change", "delete", "view")),
             *_model_perms("home", "secretariatcontact", ("change", "view")),
+            ("home", "homepage", "set_page_privacy"),
         ),
         collection_permissions=(
             *_collection_perms(

@@ -8,7 +8,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
@@ -26,6 +26,15 @@ class BasePageForm(WagtailAdminPageForm):
     def __init__(self, *args, parent_page=None, **kwargs):
         super().__init__(*args, parent_page=parent_page, **kwargs)
         self.instance.validation_parent = parent_page
+
+
+class BasePagePermissionTester(PagePermissionTester):
+    def can_set_view_restrictions(self):
+        """Only holders of ``home.set_page_privacy`` (事務局, superusers) change who may view a
+        page, and only pages they may edit; Wagtail would let anyone who may publish do it."""
+        return (
+            self.user.is_active and self.user.has_perm("home.set_page_privacy") and self.can_edit()
+        )
 
 
 class BasePage(Page):
@@ -48,6 +57,9 @@ class BasePage(Page):
 
     def get_meta_description(self):
         return self.search_description or self.summary
+
+    def permissions_for_user(self, user):
+        return BasePagePermissionTester(user, self)
 
     def full_clean(self, *args, **kwargs):
         """Field and page checks, then, when the page is validated with a known parent (the
@@ -115,6 +127,7 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = "トップページ"
+        permissions = [("set_page_privacy", "ページの閲覧制限(プライバシー)を変更できる")]
 
     def get_page_header(self):
         return {"title": self.title, "lead_html": self.lead, "modifier": "hero"}

@@ -488,7 +488,7 @@ def test_front_end_login_is_in_japanese_in_the_site_layout(client, site, users):
     assert wrong.status_code == 200
     assert "ユーザー名またはパスワードが正しくありません" in wrong.content.decode()
 
-    client.force_login(users[S])
+    client.force_login(users[A])  # an approver may not edit the page, so may not read it
     followed = client.get(site["vacancy"].url, follow=True).content.decode()
     assert "このページを見る権限がありません" in followed
 
@@ -503,23 +503,70 @@ def test_anonymous_visitor_and_other_groups_cannot_read_the_restricted_page(clie
     assert response["Location"].startswith(reverse("wagtailcore_login"))
 
 
-def test_facility_editor_may_restrict_the_vacancy_page_to_offices(client, site, users):
-    vacancy = site["vacancy"]
-    group = Group.objects.get(name=C)
-    client.force_login(users[F])
-    response = client.post(
-        reverse("wagtailadmin_pages:set_privacy", args=[vacancy.pk]),
-        {"restriction_type": "groups", "groups": [group.pk], "password": ""},
-    )
-    assert response.status_code == 200
-    restriction = PageViewRestriction.objects.get(page=vacancy)
-    assert list(restriction.groups.all()) == [group]
-    client.force_login(users[S])
+PRIVATE_PAGES = ["vacancy", "facility", "meeting", "news", "standard"]
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+@pytest.mark.parametrize("key", PRIVATE_PAGES)
+def test_only_the_secretariat_changes_who_may_view_a_page(client, site, users, role, key):
+    """Wagtail lets anyone who may publish set a page's privacy; here only 事務局 may."""
+    page = site[key]
+    client.force_login(users[role])
+    url = reverse("wagtailadmin_pages:set_privacy", args=[page.pk])
+    restrict = {"restriction_type": "groups", "groups": [Group.objects.get(name=C).pk]}
+    get, post = client.get(url), client.post(url, {**restrict, "password": ""})
+    if role == S:
+        assert get.status_code == post.status_code == 200
+        assert PageViewRestriction.objects.filter(page=page).exists()
+        client.post(url, {"restriction_type": "none", "password": ""})
+        assert not PageViewRestriction.objects.filter(page=page).exists()
+    else:
+        assert get.status_code in (302, 403) and post.status_code in (302, 403)
+        assert not PageViewRestriction.objects.filter(page=page).exists()
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_nobody_but_the_secretariat_lifts_a_restriction(client, site, users, role):
+    restrict_to_offices(site["vacancy"])
+    client.force_login(users[role])
     client.post(
-        reverse("wagtailadmin_pages:set_privacy", args=[vacancy.pk]),
+        reverse("wagtailadmin_pages:set_privacy", args=[site["vacancy"].pk]),
         {"restriction_type": "none", "password": ""},
     )
-    assert PageViewRestriction.objects.filter(page=vacancy).exists()
+    lifted = not PageViewRestriction.objects.filter(page=site["vacancy"]).exists()
+    assert lifted is (role == S)
+
+
+def test_the_privacy_button_is_shown_only_to_those_who_may_use_it(client, site, users):
+    button = 'data-a11y-dialog-show="set-privacy"'
+    edit = reverse("wagtailadmin_pages:edit", args=[site["vacancy"].pk])
+    client.force_login(users[F])
+    assert button not in client.get(edit).content.decode()
+    client.force_login(users[S])
+    assert button in client.get(edit).content.decode()
+
+
+# Who may take a live page down (unpublish), by role and page.
+UNPUBLISH = {
+    "news": {S, A},
+    "meeting": {A},
+    "standard": {S, A},
+    "facility": {A, F},
+    "vacancy": {A, F},
+}
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+@pytest.mark.parametrize("key", list(UNPUBLISH))
+def test_unpublishing_follows_the_publish_permission(client, site, users, role, key):
+    page = site[key]
+    client.force_login(users[role])
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
+    page.refresh_from_db()
+    if role in UNPUBLISH[key]:
+        assert response.status_code == 302 and not page.live
+    else:
+        assert response.status_code in (302, 403) and page.live
 
 
 # --- Setting the roles up -----------------------------------------------------------------

@@ -97,6 +97,8 @@ def homes(home_page):
         ),
         "index": index,
         "home": home_page,
+        # The figures are the 空き情報 page's data and show only while it is live.
+        "vacancy": VacancyPageFactory(parent=home_page),
     }
 
 
@@ -237,7 +239,7 @@ def test_public_vacancy_page_shows_latest_figures_and_stale_marks(client, homes)
     VacancyFigureFactory(
         facility=homes["b"], service_type=NYUSHO, month=month, vacancies=1, trial_stay=True
     )
-    page = VacancyPageFactory(parent=homes["home"])
+    page = homes["vacancy"]
     html = client.get(page.url).content.decode()
     assert "空きあり 1人" in html and "空きあり 2人" in html and "空きあり 5人" not in html
     assert "※前月以前" in html and "女性のみ" in html
@@ -245,7 +247,7 @@ def test_public_vacancy_page_shows_latest_figures_and_stale_marks(client, homes)
 
 
 def test_vacancy_page_can_be_restricted_to_logged_in_offices(client, homes):
-    page = VacancyPageFactory(parent=homes["home"])
+    page = homes["vacancy"]
     PageViewRestriction.objects.create(page=page, restriction_type="login")
     response = client.get(page.url)
     assert response.status_code == 302 and "login" in response["Location"]

@@ -1,20 +1,38 @@
-"""What the vacancy figures add to ふくしマップ, through ``facilities.extensions``."""
+"""What the vacancy figures add to ふくしマップ, through ``facilities.extensions``.
+
+The figures are the 空き情報 page's data: wherever they show, they follow that
+page's privacy (``home.privacy``). A visitor who may not view the page sees no
+figure, chart, filter or count on the facility pages and the search either.
+"""
 
 from functools import cache
 
 from django.db.models import Q
 
 from facilities.extensions import ToggleFilter
+from facilities.models import FacilityIndexPage, FacilityPage
+from home.privacy import may_view
 
 from .charts import history_svg
-from .models import VacancyFigure, VacancySettings, month_start, previous_month
+from .models import VacancyFigure, VacancyPage, VacancySettings, month_start, previous_month
 
 HISTORY_MONTHS = 12
 
 
+def figures_visible(request):
+    """True when the visitor may view the live 空き情報 page (looked up once per request)."""
+    if "_vacancy_page" not in request.__dict__:
+        request._vacancy_page = VacancyPage.objects.live().first()
+    page = request._vacancy_page
+    return page is not None and may_view(request, page)
+
+
 def facility_vacancies(facility, request, months=HISTORY_MONTHS):
     """The facility page's 空き情報: per tracked service offered, the latest figure and
-    the last 12 months as a chart and a table. None when it offers no tracked service."""
+    the last 12 months as a chart and a table. None when it offers no tracked service, or
+    when the visitor may not see the figures."""
+    if not figures_visible(request):
+        return None
     tracked = {s.pk: s for s in VacancySettings.tracked_for_default_site()}
     offered = [s for s in facility.services.all() if s.service_type_id in tracked]
     if not offered:
@@ -50,7 +68,12 @@ def facility_vacancies(facility, request, months=HISTORY_MONTHS):
 
 
 def vacancy_filter(request):
-    """今月の空きあり: facilities with a vacancy this month (Asia/Tokyo) in a tracked service."""
+    """今月の空きあり: facilities with a vacancy this month (Asia/Tokyo) in a tracked service.
+
+    Not offered to a visitor who may not see the figures (``?vacancy=1`` is then ignored).
+    """
+    if not figures_visible(request):
+        return None
 
     @cache
     def condition():
@@ -68,3 +91,13 @@ def vacancy_filter(request):
         condition=condition,
         invalid_note="空き情報の条件が正しくないため、使わずに検索しました。",
     )
+
+
+def pages_showing_figures(page):
+    """The facility pages and directories show the figures of the 空き情報 page."""
+    if page.specific_class is not VacancyPage:
+        return []
+    return [
+        *FacilityIndexPage.objects.live().specific(),
+        *FacilityPage.objects.live().specific().defer_streamfields(),
+    ]

@@ -21,7 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from facilities.models import FacilityService, ServiceType
+from facilities.models import FacilityPage, FacilityService, ServiceType
 from facilities.models.facility import FACILITY_RICH_TEXT_FEATURES
 from home.dates import wareki_month
 from home.models import BasePage
@@ -328,8 +328,9 @@ class VacancyPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         tracked = VacancySettings.for_request(request).tracked()
+        facilities = FacilityPage.objects.live().public()
         figures = list(
-            VacancyFigure.objects.latest_figures(tracked).order_by(
+            VacancyFigure.objects.latest_figures(tracked, facilities).order_by(
                 "service_type__category__sort_order",
                 "service_type__sort_order",
                 "facility__municipality__sort_order",

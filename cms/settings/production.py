@@ -83,8 +83,6 @@ if MEDIA_STORAGE == "s3":
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": _s3_options,
     }
-    # Documents go through Django, so the collection's privacy settings still apply.
-    WAGTAILDOCS_SERVE_METHOD = "serve_view"
     if _s3_options["custom_domain"]:
         _media_origin = "https://" + _s3_options["custom_domain"]
     elif _s3_options["endpoint_url"]:

@@ -1,0 +1,61 @@
+"""Who may see what a restricted page holds, and everything derived from it.
+
+A page's view restrictions (Wagtail's privacy setting, on the page or an
+ancestor) decide who may view it: the visitors they accept (logged in, in one
+of the named groups, or who entered the page's password) and the editors who
+may change that page in the admin. Data derived from a page follows the same
+rule wherever it shows: a facility's vacancy figures follow the 空き情報 page,
+a handout follows the meeting page it is attached to.
+
+A response that depended on such a decision differs by visitor; the request is
+marked so that no shared cache stores it (see ``cms.security``).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page, ReferenceIndex
+
+VARIES_BY_VISITOR = "varies_by_visitor"
+
+# Apps whose pages show data of another page (the facility pages show the 空き情報
+# page's figures) say so through this Wagtail hook: fn(page) -> the pages that show
+# its data. A change of ``page``'s privacy then reaches those pages too.
+PAGES_SHOWING_DATA_OF_HOOK = "pages_showing_data_of"
+
+
+def may_edit(user, page):
+    return bool(user and user.is_authenticated and page.permissions_for_user(user).can_edit())
+
+
+def may_view(request, page):
+    """True when the visitor of ``request`` may view ``page`` (decided once per request)."""
+    decisions = request.__dict__.setdefault("_page_view_decisions", {})
+    if page.pk not in decisions:
+        restrictions = list(page.get_view_restrictions())
+        if restrictions:
+            setattr(request, VARIES_BY_VISITOR, True)
+        decisions[page.pk] = all(r.accept_request(request) for r in restrictions) or (
+            bool(restrictions) and may_edit(request.user, page)
+        )
+    return decisions[page.pk]
+
+
+def pages_using(obj):
+    """The pages whose content refers to ``obj`` (a document, say), by Wagtail's reference index."""
+    references = ReferenceIndex.get_references_to(obj).filter(
+        base_content_type=ContentType.objects.get_for_model(Page)
+    )
+    return Page.objects.filter(
+        pk__in=[int(pk) for pk in references.values_list("object_id", flat=True)]
+    )
+
+
+def may_view_derived(request, pages):
+    """For data that belongs to ``pages`` (e.g. a handout attached to meeting pages): True when
+    it belongs to none, or the visitor may view one of the live ones or edit any of them."""
+    pages = list(pages)
+    if not pages:
+        return True
+    if any(page.live and may_view(request, page) for page in pages):
+        return True
+    setattr(request, VARIES_BY_VISITOR, True)
+    return any(may_edit(request.user, page) for page in pages)

@@ -1,0 +1,41 @@
+"""Privacy that reaches beyond the page itself: editors, documents, caches (see home.privacy)."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from wagtail import hooks
+
+from .privacy import VARIES_BY_VISITOR, may_edit, may_view_derived, pages_using
+
+
+@hooks.register("before_serve_page", order=-1)
+def restricted_pages_for_their_editors(page, request, serve_args, serve_kwargs):
+    """A restricted page's response differs by visitor; its editors may view it too.
+
+    ``before_serve_page`` runs before Wagtail's own check of the view restrictions
+    (an ``on_serve_page`` wrapper), which admits the visitors the restriction names.
+    """
+    restrictions = list(page.get_view_restrictions())
+    if not restrictions:
+        return None
+    setattr(request, VARIES_BY_VISITOR, True)
+    if not all(r.accept_request(request) for r in restrictions) and may_edit(request.user, page):
+        response = page.serve(request, *serve_args, **serve_kwargs)
+        add_never_cache_headers(response)
+        return response
+    return None
+
+
+@hooks.register("before_serve_document")
+def documents_follow_their_pages(document, request):
+    """A document attached only to pages the visitor may not view is not served to them."""
+    if may_view_derived(request, pages_using(document)):
+        return None
+    if not request.user.is_authenticated:
+        login_url = getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None) or reverse(
+            "wagtailcore_login"
+        )
+        return redirect_to_login(request.get_full_path(), login_url)
+    raise PermissionDenied

@@ -9,6 +9,8 @@ Two limits, counted over the cool-off period:
   accounts, so one address cannot try many accounts, yet a stranger cannot lock
   an editor out everywhere just by knowing the user name.
 
+Addresses are counted as ``editorial/addresses.py`` says (IPv6 per /64).
+
 Axes compares the largest count over its lockout parameters with one limit;
 ``failure_limit`` picks that limit per request so each count meets its own.
 """
@@ -16,26 +18,14 @@ Axes compares the largest count over its lockout parameters with one limit;
 from datetime import timedelta
 
 from axes.backends import AxesStandaloneBackend
-from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
+from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-
-def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the header the reverse proxy sets.
-
-    ``LOGIN_CLIENT_IP_HEADER`` (e.g. ``HTTP_X_REAL_IP``) is only trusted when
-    set, because without a proxy in front anybody could send that header.
-    """
-    header = getattr(settings, "LOGIN_CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get(header, "").split(",")[0].strip()
-        if value:
-            return value
-    return request.META.get("REMOTE_ADDR")
+from editorial.addresses import client_address
 
 
 def _recent_attempts(request, credentials, **filters):
@@ -47,7 +37,7 @@ def _recent_attempts(request, credentials, **filters):
 
 
 def _ip_address(request):
-    return getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    return getattr(request, "axes_ip_address", None) or client_address(request)
 
 
 def account_failures(request, credentials):

@@ -10,6 +10,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from editorial.addresses import UNKNOWN_ADDRESS, client_address
+
 ADMIN_LOGIN = "/admin/login/"
 FRONT_LOGIN = "/_util/login/"
 PASSWORD = "Kodama-henshu-2024!"
@@ -27,9 +29,12 @@ def editor(home_page):
     return user
 
 
-def attempt(client, username, password, address=OFFICE, url=ADMIN_LOGIN):
+def attempt(client, username, password, address=OFFICE, url=ADMIN_LOGIN, **extra):
     return client.post(
-        url, {"username": username, "password": password, "next": "/"}, REMOTE_ADDR=address
+        url,
+        {"username": username, "password": password, "next": "/"},
+        REMOTE_ADDR=address,
+        **extra,
     )
 
 
@@ -134,15 +139,159 @@ def test_axes_reset_unlocks_an_account(client, editor):
     assert attempt(client, "henshu", PASSWORD).status_code == 302
 
 
-@pytest.mark.django_db
-def test_the_proxy_header_gives_the_address_only_when_configured(rf, settings):
-    from editorial.logins import client_ip
+# --- Addresses: IPv6 per /64, proxies ----------------------------------------------------------
 
-    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP=ELSEWHERE)
-    settings.LOGIN_CLIENT_IP_HEADER = ""
-    assert client_ip(request) == "127.0.0.1"
-    settings.LOGIN_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
-    assert client_ip(request) == ELSEWHERE
+
+@pytest.mark.django_db
+def test_ipv6_addresses_in_one_64_share_the_count(client, editor):
+    for host in range(1, 6):
+        response = attempt(client, "henshu", "wrong-password", address=f"2001:db8:1:2::{host}")
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "2001:db8:1:2::"
+
+    # Any other address in the same /64 is refused too, even with the right password.
+    response = attempt(client, "henshu", PASSWORD, address="2001:db8:1:2:ffff:ffff:ffff:ffff")
+    assert response.status_code == 429
+    assert logged_in_as(client) is None
+
+    # Another /64 is another place.
+    response = attempt(client, "henshu", PASSWORD, address="2001:db8:1:3::1")
+    assert response.status_code == 302
+    assert logged_in_as(client) == str(editor.pk)
+
+
+@pytest.mark.django_db
+def test_one_64_trying_many_accounts_is_locked_at_the_address_limit(client, editor):
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        response = attempt(client, f"guess{i}", "wrong-password", address=f"2001:db8:aa:bb::{i:x}")
+    assert response.status_code == 429
+    assert attempt(client, "henshu", PASSWORD, address="2001:db8:aa:bb::beef").status_code == 429
+    assert attempt(client, "henshu", PASSWORD, address="2001:db8:aa:bc::1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_ipv4_mapped_ipv6_address_counts_as_the_ipv4_address(client, editor):
+    for _ in range(3):
+        attempt(client, "henshu", "wrong-password", address=OFFICE)
+    for _ in range(2):
+        response = attempt(client, "henshu", "wrong-password", address=f"::ffff:{OFFICE}")
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {OFFICE}
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote_addr", "forwarded_for", "expected"),
+    [
+        # No proxy: the header is whatever the client wrote and is ignored.
+        (0, OFFICE, ELSEWHERE, OFFICE),
+        (0, OFFICE, f"{ELSEWHERE}, 192.0.2.1", OFFICE),
+        # nginx in front: it appends the address it saw; anything left of it is the client's.
+        (1, "127.0.0.1", OFFICE, OFFICE),
+        (1, "127.0.0.1", f"{ELSEWHERE}, {OFFICE}", OFFICE),
+        (1, "", f"{ELSEWHERE},{OFFICE}", OFFICE),
+        # A load balancer and nginx: the second from the right.
+        (2, "127.0.0.1", f"{OFFICE}, 10.0.0.2", OFFICE),
+        (2, "127.0.0.1", f"{ELSEWHERE}, 192.0.2.1, {OFFICE}, 10.0.0.2", OFFICE),
+        # Fewer entries than proxies, no header, garbage: the connection's address.
+        (2, "127.0.0.1", OFFICE, "127.0.0.1"),
+        (1, "127.0.0.1", None, "127.0.0.1"),
+        (1, "127.0.0.1", "", "127.0.0.1"),
+        (1, "127.0.0.1", f"{OFFICE}, unknown", "127.0.0.1"),
+        (1, "127.0.0.1", f"{OFFICE},", "127.0.0.1"),
+        # Forms proxies write, and IPv6 counted per /64.
+        (1, "127.0.0.1", "198.51.100.10:52113", OFFICE),
+        (1, "127.0.0.1", "[2001:db8:5:6:7::8]:443", "2001:db8:5:6::"),
+        (1, "::1", " 2001:DB8:5:6::9 ", "2001:db8:5:6::"),
+        (1, "127.0.0.1", f"::ffff:{OFFICE}", OFFICE),
+        (0, "fe80::1%eth0", None, "fe80::"),
+        # No usable address anywhere: one shared count.
+        (0, "", None, UNKNOWN_ADDRESS),
+        (0, "garbage", None, UNKNOWN_ADDRESS),
+        (1, "", "999.1.1.1", UNKNOWN_ADDRESS),
+        (1, "", "２００１:db8::1", UNKNOWN_ADDRESS),
+        (1, "", "x" * 10_000, UNKNOWN_ADDRESS),
+        (3, "", "\x00, ,", UNKNOWN_ADDRESS),
+    ],
+)
+def test_the_client_address_is_read_from_as_many_proxies_as_configured(
+    rf, settings, proxies, remote_addr, forwarded_for, expected
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    meta = {"REMOTE_ADDR": remote_addr}
+    if forwarded_for is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    assert client_address(rf.post("/admin/login/", **meta)) == expected
+
+
+def test_the_proxy_header_can_be_another_one(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_REAL_IP"
+    request = rf.post(
+        "/admin/login/",
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP=OFFICE,
+        HTTP_X_FORWARDED_FOR=ELSEWHERE,
+    )
+    assert client_address(request) == OFFICE
+
+
+@pytest.mark.django_db
+def test_without_proxies_a_spoofed_header_does_not_escape_the_lock(client, editor):
+    for i in range(5):
+        response = attempt(client, "henshu", "wrong-password", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
+    assert response.status_code == 429
+    response = attempt(client, "henshu", PASSWORD, HTTP_X_FORWARDED_FOR=ELSEWHERE)
+    assert response.status_code == 429
+    assert logged_in_as(client) is None
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_the_address_it_saw_is_counted(client, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(5):
+        # The client makes up the left part; nginx appends the real address.
+        response = attempt(
+            client,
+            "henshu",
+            "wrong-password",
+            address="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, {OFFICE}",
+        )
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == OFFICE
+    response = attempt(
+        client, "henshu", PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{OFFICE}"
+    )
+    assert response.status_code == 429
+
+    # Another client behind the same proxy is not locked.
+    response = attempt(
+        client, "henshu", PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR=ELSEWHERE
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_two_proxies_the_address_the_first_one_saw_is_counted(client, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    for i in range(5):
+        response = attempt(
+            client,
+            "henshu",
+            "wrong-password",
+            address="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, {OFFICE}, 10.0.0.{i}",
+        )
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == OFFICE
+    response = attempt(
+        client,
+        "henshu",
+        PASSWORD,
+        address="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=f"{ELSEWHERE}, 10.0.0.9",
+    )
+    assert response.status_code == 302
 
 
 # --- Password rules ---------------------------------------------------------------------------

@@ -120,13 +120,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_ACCOUNT_FAILURE_LIMIT = 5  # the same account from the same address
 LOGIN_ADDRESS_FAILURE_LIMIT = 20  # one address, over any accounts
-# Header set by the reverse proxy with the client's address (production sets it).
-LOGIN_CLIENT_IP_HEADER = ""
+# The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT reverse proxies in front,
+# the address the outermost of them (the one the client reached) wrote into
+# TRUSTED_PROXY_HEADER (editorial/addresses.py).
+TRUSTED_PROXY_COUNT = 0
+TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = "editorial.logins.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_CALLABLE = "editorial.logins.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "editorial.logins.client_ip"
+AXES_CLIENT_IP_CALLABLE = "editorial.addresses.client_address"
 # A successful login would clear every failure from its address, including other
 # accounts' failures; they expire with the cool-off instead.
 AXES_RESET_ON_SUCCESS = False

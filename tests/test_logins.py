@@ -1,5 +1,7 @@
 """Logins: throttling of failed logins, password rules and session expiry."""
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,10 +9,14 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from editorial import logins
 from editorial.addresses import UNKNOWN_ADDRESS, client_address
+from editorial.models import AccountLoginFailure
+from home.models import SecretariatContact
 
 ADMIN_LOGIN = "/admin/login/"
 FRONT_LOGIN = "/_util/login/"
@@ -18,6 +24,7 @@ PASSWORD = "Kodama-henshu-2024!"
 OFFICE = "198.51.100.10"
 ELSEWHERE = "203.0.113.77"
 LOCKED = "ログインを一時的に停止しています"
+ACCOUNT_LOCKED = "このアカウントを一時的にロックしました"
 
 
 @pytest.fixture
@@ -130,8 +137,6 @@ def test_the_lock_lifts_after_the_cool_off(client, editor):
 
 @pytest.mark.django_db
 def test_axes_reset_unlocks_an_account(client, editor):
-    from django.core.management import call_command
-
     for _ in range(5):
         attempt(client, "henshu", "wrong-password")
     assert attempt(client, "henshu", PASSWORD).status_code == 429
@@ -292,6 +297,251 @@ def test_behind_two_proxies_the_address_the_first_one_saw_is_counted(client, edi
         HTTP_X_FORWARDED_FOR=f"{ELSEWHERE}, 10.0.0.9",
     )
     assert response.status_code == 302
+
+
+# --- One account from many addresses ---------------------------------------------------------
+
+
+def many_addresses(count):
+    """Addresses in different /64s and /24s, so no limit per address is reached."""
+    return [f"2001:db8:{i:x}::1" if i % 2 else f"192.0.2.{i}" for i in range(1, count + 1)]
+
+
+def lock_by_many_addresses(client, username):
+    limit = settings.LOGIN_ACCOUNT_DAILY_FAILURE_LIMIT
+    responses = [
+        attempt(client, username, "wrong-password", address=address)
+        for address in many_addresses(limit)
+    ]
+    assert [r.status_code for r in responses[:-1]] == [200] * (limit - 1)
+    return responses[-1]
+
+
+@pytest.fixture
+def contact(home_page):
+    contact = SecretariatContact.for_site(home_page.get_site())
+    contact.name = "児玉郡市自立支援協議会 事務局"
+    contact.phone = "0495-72-0000"
+    contact.fax = "0495-72-0001"
+    contact.email = "jimukyoku@example.jp"
+    contact.save()
+    return contact
+
+
+@pytest.mark.django_db
+def test_an_account_guessed_from_many_addresses_is_locked_everywhere(
+    client, editor, contact, mailoutbox
+):
+    response = lock_by_many_addresses(client, "henshu")
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert LOCKED in body
+    assert ACCOUNT_LOCKED in body
+    assert "どの場所からも" in body
+    assert "事務局へご連絡ください" in body
+    assert "0495-72-0000" in body and "0495-72-0001" in body and "jimukyoku@example.jp" in body
+    retry_at = timezone.localtime(
+        AccountLoginFailure.objects.order_by("attempted_at").first().attempted_at
+        + settings.LOGIN_DAILY_PERIOD
+    )
+    assert f"{retry_at:%-H}時{retry_at:%M}分以降" in body
+
+    # The right password from a new place is refused, on both logins.
+    assert attempt(client, "henshu", PASSWORD, address="203.0.113.200").status_code == 429
+    response = attempt(client, "henshu", PASSWORD, address="203.0.113.201", url=FRONT_LOGIN)
+    assert response.status_code == 429
+    assert ACCOUNT_LOCKED in response.content.decode()
+    assert logged_in_as(client) is None
+
+    # Other accounts are not affected.
+    User.objects.create_user("jimukyoku", "jimu@example.jp", PASSWORD)
+    assert attempt(client, "jimukyoku", PASSWORD, address="203.0.113.202").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_account_holder_is_told_by_e_mail_once(client, editor, contact, mailoutbox):
+    editor.last_name, editor.first_name = "児玉", "花子"
+    editor.save()
+    lock_by_many_addresses(client, "henshu")
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["henshu@example.jp"]
+    assert message.subject == "【児玉郡市自立支援協議会】アカウントを一時的にロックしました"
+    assert "児玉 花子 様" in message.body
+    assert "「henshu」" in message.body
+    assert "パスワードは変わっていません" in message.body
+    assert "事務局へご連絡ください" in message.body
+    assert "0495-72-0000" in message.body and "jimukyoku@example.jp" in message.body
+    assert "以降" in message.body
+
+    # Trying on while it is locked sends nothing more and counts no more failures.
+    for address in ("203.0.113.1", "203.0.113.2", "2001:db8:ff::1"):
+        assert attempt(client, "henshu", "wrong-password", address=address).status_code == 429
+    assert len(mailoutbox) == 1
+    assert AccountLoginFailure.objects.count() == settings.LOGIN_ACCOUNT_DAILY_FAILURE_LIMIT
+
+
+@pytest.mark.django_db
+def test_an_unknown_account_name_looks_locked_the_same_and_nobody_is_mailed(
+    client, editor, contact, mailoutbox
+):
+    known = lock_by_many_addresses(client, "henshu")
+    mailoutbox.clear()
+    unknown = lock_by_many_addresses(client, "dareka")
+    assert unknown.status_code == known.status_code == 429
+
+    def message(response):
+        body = response.content.decode()
+        body = re.sub(r"\d+年\d+月\d+日 \d+時\d+分", "(日時)", body)
+        return body
+
+    assert message(unknown) == message(known)
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_an_account_without_an_e_mail_address_is_locked_without_a_message(
+    client, editor, mailoutbox
+):
+    editor.email = ""
+    editor.save()
+    assert lock_by_many_addresses(client, "henshu").status_code == 429
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_fails_does_not_break_the_lock(client, editor, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(logins, "send_mail", refuse)
+    response = lock_by_many_addresses(client, "henshu")
+    assert response.status_code == 429
+    assert ACCOUNT_LOCKED in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_account_lock_lifts_a_day_after_the_failures(client, editor):
+    lock_by_many_addresses(client, "henshu")
+    assert attempt(client, "henshu", PASSWORD, address="203.0.113.200").status_code == 429
+
+    # Half the failures a day old: below the limit again.
+    half = settings.LOGIN_ACCOUNT_DAILY_FAILURE_LIMIT // 2
+    old = AccountLoginFailure.objects.order_by("attempted_at")[:half].values_list("pk", flat=True)
+    AccountLoginFailure.objects.filter(pk__in=list(old)).update(
+        attempted_at=timezone.now() - settings.LOGIN_DAILY_PERIOD - timedelta(minutes=1)
+    )
+    assert attempt(client, "henshu", PASSWORD, address="203.0.113.201").status_code == 302
+    assert logged_in_as(client) == str(editor.pk)
+
+
+@pytest.mark.django_db
+def test_failures_spread_over_more_than_a_day_do_not_lock(client, editor):
+    limit = settings.LOGIN_ACCOUNT_DAILY_FAILURE_LIMIT
+    for address in many_addresses(limit - 1):
+        attempt(client, "henshu", "wrong-password", address=address)
+    AccountLoginFailure.objects.update(
+        attempted_at=timezone.now() - settings.LOGIN_DAILY_PERIOD - timedelta(minutes=1)
+    )
+    response = attempt(client, "henshu", "wrong-password", address="203.0.113.200")
+    assert response.status_code == 200
+    # Records older than a day are dropped as new ones come in.
+    assert AccountLoginFailure.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_axes_reset_username_lifts_the_account_lock(client, editor):
+    lock_by_many_addresses(client, "henshu")
+    call_command("axes_reset_username", "henshu", stdout=io.StringIO())
+    assert not AccountLoginFailure.objects.exists()
+    assert attempt(client, "henshu", PASSWORD, address="203.0.113.200").status_code == 302
+
+
+@pytest.mark.django_db
+def test_axes_reset_ip_takes_any_address_of_a_64(client, editor):
+    for host in range(1, 6):
+        attempt(client, "henshu", "wrong-password", address=f"2001:db8:1:2::{host}")
+    call_command("axes_reset_ip", "2001:db8:1:2::abcd", stdout=io.StringIO())
+    assert not AccessAttempt.objects.exists()
+    assert not AccountLoginFailure.objects.exists()
+    assert attempt(client, "henshu", PASSWORD, address="2001:db8:1:2::1").status_code == 302
+
+
+# --- Odd input never breaks the login ----------------------------------------------------------
+
+
+ODD_NAMES = [
+    "x" * 300,
+    "編" * 10_000,
+    "へんしゅう",
+    "ｊｉｍｕｋｙｏｋｕ",
+    "henshu\x00",
+    "' OR 1=1 --",
+    "😀" * 200,
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ODD_NAMES)
+@pytest.mark.parametrize("url", [ADMIN_LOGIN, FRONT_LOGIN])
+def test_odd_user_names_are_counted_without_errors(client, editor, username, url):
+    for _ in range(5):
+        response = attempt(client, username, "wrong-password", url=url)
+        assert response.status_code in (200, 429)
+    assert attempt(client, "henshu", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_very_long_user_name_is_locked_like_any_other(client, editor):
+    # Django's login form passes any length on (the admin's refuses more than 254 characters).
+    name = "n" * 1000
+    for _ in range(5):
+        response = attempt(client, name, "wrong-password", url=FRONT_LOGIN)
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().username == "n" * 255
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"REMOTE_ADDR": ""},
+        {"REMOTE_ADDR": "garbage"},
+        {"REMOTE_ADDR": "not an address, really", "HTTP_X_FORWARDED_FOR": "\x00\x01"},
+        {"REMOTE_ADDR": "２００１:db8::1"},
+        {"REMOTE_ADDR": "1" * 5000},
+        {"REMOTE_ADDR": OFFICE, "HTTP_X_FORWARDED_FOR": "x" * 10_000},
+        {"REMOTE_ADDR": OFFICE, "HTTP_X_FORWARDED_FOR": "ä, ö, ü"},
+    ],
+)
+@pytest.mark.parametrize("proxies", [0, 1, 2])
+def test_odd_addresses_and_headers_never_break_the_login(client, editor, settings, meta, proxies):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    for _ in range(5):
+        response = client.post(
+            ADMIN_LOGIN, {"username": "henshu", "password": "wrong-password"}, **meta
+        )
+        assert response.status_code in (200, 429)
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"username": "", "password": ""},
+        {"username": "henshu"},
+        {"password": "wrong-password"},
+        {"username": ["henshu", "other"], "password": "x"},
+        {"username": "henshu", "password": "p" * 100_000},
+    ],
+)
+def test_incomplete_login_forms_never_break(client, editor, data):
+    response = client.post(ADMIN_LOGIN, data, REMOTE_ADDR=OFFICE)
+    assert response.status_code in (200, 429)
 
 
 # --- Password rules ---------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from editorial.addresses import client_address, normalize_address
-from editorial.models import USERNAME_MAX_LENGTH, AccountLoginFailure
+from editorial.models import USERNAME_MAX_LENGTH, AccountLoginFailure, PagePasswordFailure
 from home.models import SecretariatContact
 
 logger = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: a page in Japanese saying which lock applies and when it lifts."""
     locks = current_locks(request, credentials)
     context = {
+        "kind": "login",
         "heading": "ログインを一時的に停止しています",
         "reason": next((reason for reason in LOCK_REASONS if reason in locks), "address"),
         # With several locks, the login works again only when the last one lifts.
@@ -201,14 +202,18 @@ class LoginThrottleHandler(AxesDatabaseHandler):
             ip_address=ip_address, username=username, ip_or_username=ip_or_username
         )
         accounts = AccountLoginFailure.objects.all()
+        pages = PagePasswordFailure.objects.all()
         if ip_or_username:
             accounts = accounts.filter(Q(ip_address=ip_address) | Q(username=username))
+            pages = pages.filter(ip_address=ip_address)
         else:
             if ip_address:
                 accounts = accounts.filter(ip_address=ip_address)
+                pages = pages.filter(ip_address=ip_address)
             if username:
                 accounts = accounts.filter(username=username)
-        return count + accounts.delete()[0]
+                pages = pages.none()
+        return count + accounts.delete()[0] + pages.delete()[0]
 
 
 class RequestOptionalAxesBackend(AxesStandaloneBackend):

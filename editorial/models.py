@@ -1,14 +1,16 @@
 """Records of wrong passwords kept for the throttling that django-axes does not do.
 
 django-axes counts the failures per account and address and per address over
-half an hour (``editorial/logins.py``). This table holds what it cannot count:
-wrong passwords for one account from any address over a day. Rows older than a
-day are deleted as new ones come in.
+half an hour (``editorial/logins.py``). These tables hold what it cannot count:
+wrong passwords for one account from any address over a day, and wrong
+passwords for password-protected pages. Rows older than a day are deleted as
+new ones come in.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 USERNAME_MAX_LENGTH = 255  # as django-axes stores it
 
@@ -59,3 +61,30 @@ class AccountLoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.ip_address} {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class PagePasswordFailure(models.Model):
+    """A wrong password entered for a password-protected page (Wagtail's page privacy)."""
+
+    restriction = models.ForeignKey(
+        PageViewRestriction,
+        verbose_name="ページの公開範囲",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField("アドレス")
+    attempted_at = models.DateTimeField("日時", default=timezone.now)
+
+    objects = FailureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ページのパスワードの誤り"
+        verbose_name_plural = verbose_name
+        indexes = [
+            models.Index(fields=["restriction", "attempted_at"]),
+            models.Index(fields=["ip_address", "attempted_at"]),
+            models.Index(fields=["attempted_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.restriction_id} {self.ip_address} {self.attempted_at:%Y-%m-%d %H:%M}"

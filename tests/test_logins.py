@@ -1,4 +1,4 @@
-"""Logins: throttling of failed logins, password rules and session expiry."""
+"""Logins: throttling of failed logins and page passwords, password rules and session expiry."""
 
 import io
 import re
@@ -12,11 +12,13 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from editorial import logins
 from editorial.addresses import UNKNOWN_ADDRESS, client_address
-from editorial.models import AccountLoginFailure
+from editorial.models import AccountLoginFailure, PagePasswordFailure
 from home.models import SecretariatContact
+from tests.factories import StandardPageFactory
 
 ADMIN_LOGIN = "/admin/login/"
 FRONT_LOGIN = "/_util/login/"
@@ -542,6 +544,244 @@ def test_odd_addresses_and_headers_never_break_the_login(client, editor, setting
 def test_incomplete_login_forms_never_break(client, editor, data):
     response = client.post(ADMIN_LOGIN, data, REMOTE_ADDR=OFFICE)
     assert response.status_code in (200, 429)
+
+
+# --- Password-protected pages ---------------------------------------------------------------
+
+
+PAGE_PASSWORD = "bukai-shiryou-2024"
+PAGE_LOCKED = "パスワードの入力を一時的に停止しています"
+PAGE_CONTENT = "部会の資料"
+
+
+def protect(page, password=PAGE_PASSWORD):
+    return PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password=password
+    )
+
+
+@pytest.fixture
+def restriction(home_page):
+    return protect(StandardPageFactory(parent=home_page, title=PAGE_CONTENT, slug="shiryou"))
+
+
+def enter_page_password(client, restriction, password, address=OFFICE, **extra):
+    url = reverse(
+        "wagtailcore_authenticate_with_password", args=[restriction.pk, restriction.page_id]
+    )
+    return client.post(
+        url,
+        {"password": password, "return_url": restriction.page.url},
+        REMOTE_ADDR=address,
+        **extra,
+    )
+
+
+def view_page(client, restriction, address=OFFICE):
+    return client.get(restriction.page.url, REMOTE_ADDR=address)
+
+
+def shows_the_page(response):
+    return response.status_code == 200 and f"<h1>{PAGE_CONTENT}</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_five_wrong_page_passwords_lock_that_page_for_that_address(client, restriction, contact):
+    response = view_page(client, restriction)
+    assert response.status_code == 200 and not shows_the_page(response)  # the password form
+
+    for _ in range(4):
+        response = enter_page_password(client, restriction, "wrong-password")
+        assert response.status_code == 200  # the form again, with its error
+        assert PAGE_LOCKED not in response.content.decode()
+    response = enter_page_password(client, restriction, "wrong-password")
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert PAGE_LOCKED in body
+    assert "事務局へご連絡ください" in body
+    assert "0495-72-0000" in body and "0495-72-0001" in body and "jimukyoku@example.jp" in body
+    retry_at = timezone.localtime(
+        PagePasswordFailure.objects.order_by("attempted_at").first().attempted_at
+        + settings.LOGIN_COOL_OFF
+    )
+    assert f"{retry_at:%-H}時{retry_at:%M}分以降" in body
+
+    # The right password is refused while locked, and the page is not shown.
+    response = enter_page_password(client, restriction, PAGE_PASSWORD)
+    assert response.status_code == 429
+    assert PAGE_LOCKED in response.content.decode()
+    response = view_page(client, restriction)
+    assert response.status_code == 429
+    assert PAGE_LOCKED in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+    # From another place the right password works.
+    response = enter_page_password(client, restriction, PAGE_PASSWORD, address=ELSEWHERE)
+    assert response.status_code == 302
+    assert shows_the_page(view_page(client, restriction, address=ELSEWHERE))
+
+
+@pytest.mark.django_db
+def test_the_right_page_password_works_again_after_the_cool_off(client, restriction):
+    for _ in range(5):
+        enter_page_password(client, restriction, "wrong-password")
+    assert enter_page_password(client, restriction, PAGE_PASSWORD).status_code == 429
+    # Tries during the lock are not counted.
+    assert PagePasswordFailure.objects.count() == 5
+
+    PagePasswordFailure.objects.update(
+        attempted_at=timezone.now() - settings.LOGIN_COOL_OFF - timedelta(minutes=1)
+    )
+    response = view_page(client, restriction)
+    assert response.status_code == 200 and not shows_the_page(response)
+    response = enter_page_password(client, restriction, PAGE_PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == restriction.page.url
+    assert shows_the_page(view_page(client, restriction))
+
+
+@pytest.mark.django_db
+def test_page_passwords_from_one_64_share_the_count(client, restriction):
+    for host in range(1, 6):
+        response = enter_page_password(
+            client, restriction, "wrong-password", address=f"2001:db8:7:8::{host}"
+        )
+    assert response.status_code == 429
+    response = enter_page_password(client, restriction, PAGE_PASSWORD, address="2001:db8:7:8::99")
+    assert response.status_code == 429
+    response = enter_page_password(client, restriction, PAGE_PASSWORD, address="2001:db8:7:9::1")
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_one_address_is_locked_on_one_page_and_then_on_all_pages(client, home_page, restriction):
+    others = [
+        protect(StandardPageFactory(parent=home_page), password=f"other-password-{i}")
+        for i in range(5)
+    ]
+    for _ in range(5):
+        enter_page_password(client, restriction, "wrong-password")
+    assert enter_page_password(client, restriction, PAGE_PASSWORD).status_code == 429
+    # A lock on one page does not keep the address from another page.
+    assert enter_page_password(client, others[0], "other-password-0").status_code == 302
+
+    # Over the pages, the address limit: 5 + 3 × 5 = 20.
+    for other in others[1:4]:
+        for _ in range(5):
+            enter_page_password(client, other, "wrong-password")
+    assert PagePasswordFailure.objects.count() == settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    response = enter_page_password(client, others[4], "other-password-4")
+    assert response.status_code == 429
+    assert "この場所からのパスワードの誤りが続いた" in response.content.decode()
+    assert enter_page_password(client, others[4], "other-password-4", ELSEWHERE).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_page_guessed_from_many_addresses_is_locked_for_everybody(client, restriction):
+    limit = settings.PAGE_PASSWORD_DAILY_FAILURE_LIMIT
+    PagePasswordFailure.objects.bulk_create(
+        PagePasswordFailure(restriction=restriction, ip_address=f"2001:db8:{i:x}::")
+        for i in range(limit - 1)
+    )
+    response = enter_page_password(client, restriction, "wrong-password", address="192.0.2.1")
+    assert response.status_code == 429
+    assert "どの場所からも" in response.content.decode()
+    for address in ("192.0.2.2", "2001:db8:ffff::1"):
+        assert enter_page_password(client, restriction, PAGE_PASSWORD, address).status_code == 429
+        assert view_page(client, restriction, address).status_code == 429
+
+    PagePasswordFailure.objects.update(
+        attempted_at=timezone.now() - settings.LOGIN_DAILY_PERIOD - timedelta(minutes=1)
+    )
+    assert enter_page_password(client, restriction, PAGE_PASSWORD, "192.0.2.2").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_missing_page_password_is_not_counted(client, restriction):
+    for _ in range(10):
+        assert enter_page_password(client, restriction, "").status_code == 200
+    assert not PagePasswordFailure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_page_passwords_behind_a_proxy_count_the_address_it_saw(client, restriction, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(5):
+        response = enter_page_password(
+            client,
+            restriction,
+            "wrong-password",
+            address="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, {OFFICE}",
+        )
+    assert response.status_code == 429
+    response = enter_page_password(
+        client, restriction, PAGE_PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR=ELSEWHERE
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_axes_reset_ip_also_lifts_page_password_locks(client, restriction):
+    for _ in range(5):
+        enter_page_password(client, restriction, "wrong-password")
+    call_command("axes_reset_ip", OFFICE, stdout=io.StringIO())
+    assert enter_page_password(client, restriction, PAGE_PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "password",
+    ["p" * 100_000, "パスワード", "bukai\x00shiryou", "' OR 1=1 --", "😀" * 1000, " "],
+)
+def test_odd_page_passwords_never_break(client, restriction, password):
+    for _ in range(5):
+        response = enter_page_password(client, restriction, password)
+        assert response.status_code in (200, 429)
+    assert enter_page_password(client, restriction, PAGE_PASSWORD, ELSEWHERE).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"REMOTE_ADDR": ""},
+        {"REMOTE_ADDR": "garbage", "HTTP_X_FORWARDED_FOR": "\x00"},
+        {"REMOTE_ADDR": "２００１:db8::1", "HTTP_X_FORWARDED_FOR": "x" * 10_000},
+    ],
+)
+@pytest.mark.parametrize("proxies", [0, 1, 2])
+def test_odd_addresses_never_break_the_page_password(client, restriction, settings, meta, proxies):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    meta = dict(meta)
+    address = meta.pop("REMOTE_ADDR")
+    for _ in range(5):
+        response = enter_page_password(client, restriction, "wrong-password", address, **meta)
+    assert response.status_code == 429
+    response = client.get(restriction.page.url, REMOTE_ADDR=address, **meta)
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_odd_page_password_requests_never_break(client, restriction):
+    url = reverse(
+        "wagtailcore_authenticate_with_password", args=[restriction.pk, restriction.page_id]
+    )
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 200
+    assert client.post(
+        url, {"password": ["a", "b"], "return_url": "//evil.example"}
+    ).status_code in (
+        200,
+        302,
+    )
+    response = client.post(url, {"password": PAGE_PASSWORD, "return_url": "https://evil.example/"})
+    assert response.status_code == 302
+    assert not response["Location"].startswith("https://evil.example")
+    missing = [(restriction.pk + 1000, restriction.page_id), (restriction.pk, 999_999)]
+    for args in missing:
+        url = reverse("wagtailcore_authenticate_with_password", args=args)
+        assert client.post(url, {"password": "x", "return_url": "/"}).status_code == 404
 
 
 # --- Password rules ---------------------------------------------------------------------------

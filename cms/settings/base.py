@@ -113,16 +113,18 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Logins -------------------------------------------------------------------------------
 # Failed logins (admin and the front-end login for private pages) are throttled by
-# django-axes; editorial/logins.py explains the limits, docs/deploy.md why they are what they are.
+# django-axes, wrong passwords for password-protected pages by editorial/page_passwords.py;
+# editorial/logins.py explains the limits, docs/deploy.md why they are what they are.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_COOL_OFF = timedelta(minutes=30)
-LOGIN_ACCOUNT_FAILURE_LIMIT = 5  # the same account from the same address
-LOGIN_ADDRESS_FAILURE_LIMIT = 20  # one address, over any accounts
+LOGIN_ACCOUNT_FAILURE_LIMIT = 5  # the same account (or protected page) from the same address
+LOGIN_ADDRESS_FAILURE_LIMIT = 20  # one address, over any accounts (or protected pages)
 LOGIN_DAILY_PERIOD = timedelta(hours=24)
 LOGIN_ACCOUNT_DAILY_FAILURE_LIMIT = 20  # one account, from any addresses
+PAGE_PASSWORD_DAILY_FAILURE_LIMIT = 100  # one protected page, from any addresses
 # The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT reverse proxies in front,
 # the address the outermost of them (the one the client reached) wrote into
 # TRUSTED_PROXY_HEADER (editorial/addresses.py).

@@ -39,6 +39,8 @@ print(json.dumps({
     "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
     "docs_serve": getattr(settings, "WAGTAILDOCS_SERVE_METHOD", None),
     "frontend_cache": settings.WAGTAILFRONTENDCACHE,
+    "proxy_count": settings.TRUSTED_PROXY_COUNT,
+    "proxy_header": settings.TRUSTED_PROXY_HEADER,
 }))
 """
 
@@ -47,7 +49,9 @@ def production_settings(**extra):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "MEDIA_", "FRONTEND_CACHE", "CLOUDFLARE_"))
+        if not k.startswith(
+            ("AWS_", "MEDIA_", "FRONTEND_CACHE", "CLOUDFLARE_", "TRUSTED_PROXY_", "LOGIN_CLIENT_")
+        )
     }
     env.update(PRODUCTION_ENV)
     env.update(extra)
@@ -120,6 +124,34 @@ def test_cache_purge_backends_come_from_the_environment():
     result = production_settings(CLOUDFLARE_API_TOKEN="token-example")
     assert result.returncode != 0
     assert "CLOUDFLARE_ZONE_ID" in result.stderr
+
+
+def test_no_proxy_is_trusted_unless_the_environment_says_so():
+    data = json.loads(production_settings().stdout)
+    assert data["proxy_count"] == 0
+    assert data["proxy_header"] == "HTTP_X_FORWARDED_FOR"
+
+    result = production_settings(TRUSTED_PROXY_COUNT="2", TRUSTED_PROXY_HEADER="X-Real-IP")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["proxy_count"] == 2
+    assert data["proxy_header"] == "HTTP_X_REAL_IP"
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5", "１"])
+def test_a_proxy_count_that_is_no_count_is_a_clear_error(value):
+    result = production_settings(TRUSTED_PROXY_COUNT=value)
+    assert result.returncode != 0
+    assert (
+        "TRUSTED_PROXY_COUNT は、前にあるプロキシの数(0 以上の整数)にしてください" in result.stderr
+    )
+
+
+def test_the_retired_client_ip_header_variable_is_a_clear_error():
+    result = production_settings(LOGIN_CLIENT_IP_HEADER="HTTP_X_REAL_IP")
+    assert result.returncode != 0
+    assert "LOGIN_CLIENT_IP_HEADER は使わなくなりました" in result.stderr
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
 
 
 def test_check_deploy_is_clean():

@@ -114,20 +114,30 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Logins -------------------------------------------------------------------------------
 # Failed logins (admin and the front-end login for private pages) are throttled by
-# django-axes; see editorial/logins.py for the two limits.
+# django-axes, wrong passwords for password-protected pages by editorial/page_passwords.py;
+# editorial/logins.py explains the limits, docs/deploy.md why they are what they are.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_ACCOUNT_FAILURE_LIMIT = 5  # the same account from the same address
-LOGIN_ADDRESS_FAILURE_LIMIT = 20  # one address, over any accounts
-# Header set by the reverse proxy with the client's address (production sets it).
-LOGIN_CLIENT_IP_HEADER = ""
+LOGIN_COOL_OFF = timedelta(minutes=30)
+LOGIN_ACCOUNT_FAILURE_LIMIT = 5  # the same account (or protected page) from the same address
+LOGIN_ADDRESS_FAILURE_LIMIT = 20  # one address, over any accounts (or protected pages)
+LOGIN_DAILY_PERIOD = timedelta(hours=24)
+LOGIN_ACCOUNT_DAILY_FAILURE_LIMIT = 20  # one account, from any addresses
+PAGE_PASSWORD_DAILY_FAILURE_LIMIT = 100  # one protected page, from any addresses
+# The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT reverse proxies in front,
+# the address the outermost of them (the one the client reached) wrote into
+# TRUSTED_PROXY_HEADER (editorial/addresses.py).
+TRUSTED_PROXY_COUNT = 0
+TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+AXES_HANDLER = "editorial.logins.LoginThrottleHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = "editorial.logins.failure_limit"
-AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_COOLOFF_TIME = LOGIN_COOL_OFF
 AXES_LOCKOUT_CALLABLE = "editorial.logins.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "editorial.logins.client_ip"
+AXES_CLIENT_IP_CALLABLE = "editorial.addresses.client_address"
+AXES_USERNAME_CALLABLE = "editorial.logins.client_username"
 # A successful login would clear every failure from its address, including other
 # accounts' failures; they expire with the cool-off instead.
 AXES_RESET_ON_SUCCESS = False

@@ -2,7 +2,8 @@
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL,
 WAGTAILADMIN_BASE_URL. Optional: CSRF_TRUSTED_ORIGINS, MEDIA_ROOT,
-STATIC_ROOT, SECURE_HSTS_SECONDS, the e-mail settings, LOGIN_CLIENT_IP_HEADER,
+STATIC_ROOT, SECURE_HSTS_SECONDS, the e-mail settings, TRUSTED_PROXY_COUNT and
+TRUSTED_PROXY_HEADER,
 MEDIA_STORAGE=s3 with the AWS_* variables, FRONTEND_CACHE_PURGE_URL and
 CLOUDFLARE_* for purging the front-end cache. docs/deploy.md lists them all.
 """
@@ -37,9 +38,25 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
 
-# The reverse proxy's header with the client's address, for the login throttling
-# (deploy/nginx.conf sets X-Real-IP). Empty: REMOTE_ADDR.
-LOGIN_CLIENT_IP_HEADER = env("LOGIN_CLIENT_IP_HEADER", "HTTP_X_REAL_IP")
+# How many reverse proxies stand in front (deploy/nginx.conf: 1) and the header they append
+# the client's address to, for the login throttling (editorial/addresses.py). 0: REMOTE_ADDR.
+if env("LOGIN_CLIENT_IP_HEADER"):
+    raise ImproperlyConfigured(
+        "環境変数 LOGIN_CLIENT_IP_HEADER は使わなくなりました。前にあるプロキシの数を "
+        "TRUSTED_PROXY_COUNT に(nginx 1台なら 1)、ヘッダーを変えるときは TRUSTED_PROXY_HEADER に"
+        "書いてください(docs/deploy.md)。"
+    )
+_proxy_count = env("TRUSTED_PROXY_COUNT", "0").strip()
+if not (_proxy_count.isascii() and _proxy_count.isdigit()):
+    raise ImproperlyConfigured(
+        "環境変数 TRUSTED_PROXY_COUNT は、前にあるプロキシの数(0 以上の整数)にしてください"
+        f"(今の値: {_proxy_count})。"
+    )
+TRUSTED_PROXY_COUNT = int(_proxy_count)
+_proxy_header = env("TRUSTED_PROXY_HEADER", "X-Forwarded-For").strip().upper().replace("-", "_")
+TRUSTED_PROXY_HEADER = (
+    _proxy_header if _proxy_header.startswith("HTTP_") else "HTTP_" + _proxy_header
+)
 
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))

@@ -12,7 +12,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0003_roles_for_vacancies"),
+        ("editorial", "0005_page_password_failures"),
         ("home", "0003_page_privacy_permission"),
     ]
 

@@ -1,5 +1,6 @@
 # Two commands for a new machine (Python 3.11, make, git):
 #   make run    install, migrate, demo content on first run, admin account, serve :8000
+#               with the background worker
 #   make test   install test tools and run the whole suite, browser tests included
 
 PYTHON ?= python3
@@ -26,8 +27,11 @@ migrate: install
 	mkdir -p var/media
 	$(BIN)/python manage.py migrate --noinput
 
+# The site and its background worker (queued tasks); stopping the site stops the worker.
 run: migrate
 	$(BIN)/python manage.py prepare_site
+	@$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 system-deps:

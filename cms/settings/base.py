@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_tasks_db",
     "axes",
     "csp",
 ]
@@ -111,6 +112,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Background work --------------------------------------------------------------------------
+# One task queue for everything that takes more than a moment: Wagtail's own work (search and
+# reference index, cache purge) and the site's (imports, PDF building, e-mail). Tasks wait in
+# the database until the worker (`manage.py db_worker`, started by `make run`, a systemd unit in
+# production) runs them. Tests run them immediately (cms/settings/test.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Logins -------------------------------------------------------------------------------
 # Failed logins (admin and the front-end login for private pages) are throttled by

@@ -12,6 +12,7 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Client.login() authenticates without a request, which django-axes refuses; logins
 # through the login views are still throttled (tests/test_logins.py).
 AUTHENTICATION_BACKENDS = [

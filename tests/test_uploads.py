@@ -25,8 +25,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, UploadedFile
 
-from editorial.uploads import detect_document_kind, ole2_stream_names
-from home.archives import ArchiveLimitError
+from editorial.uploads import detect_document_kind, ole2_stream_names, upload_archive_limits
+from home.archives import ArchiveLimitError, count_zip_entries
 from home.formatting import file_size
 
 MB = 1024 * 1024
@@ -291,8 +291,12 @@ def deflated_zeros(megabytes):
     return block * megabytes + zlib.compressobj(9, zlib.DEFLATED, -15).flush(), crc
 
 
-def raw_zip(entries):
-    """A ZIP file from (name, stored bytes, method, CRC, declared uncompressed size)."""
+def raw_zip(entries, zip64=False):
+    """A ZIP file from (name, stored bytes, method, CRC, declared uncompressed size).
+
+    With ``zip64`` the directory's place and size are given in a ZIP64 end record,
+    as writers do past 65,535 entries or 4GB.
+    """
     body, directory = bytearray(), bytearray()
     for name, data, method, crc, size in entries:
         encoded = name.encode()
@@ -333,7 +337,17 @@ def raw_zip(entries):
         directory += encoded
         body += local + encoded + data
     count = len(entries)
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(body), 0)
+    if not zip64:
+        end = struct.pack(
+            "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(body), 0
+        )
+        return bytes(body + directory + end)
+    record_at = len(body) + len(directory)
+    end = struct.pack(
+        "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, len(directory), len(body)
+    )
+    end += struct.pack("<4sLQL", b"PK\x06\x07", 0, record_at, 1)
+    end += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
     return bytes(body + directory + end)
 
 
@@ -759,6 +773,16 @@ def test_too_many_entries_are_counted_before_zipfile_reads_the_directory(monkeyp
     monkeypatch.setattr(zipfile, "ZipFile", not_called)
     with pytest.raises(ArchiveLimitError, match="上限は 10,000 個です"):
         detect_document_kind(io.BytesIO(data))
+
+
+def test_a_zip64_directory_is_counted_too():
+    entries = [honest(name, data) for name, data in docx_entries()]
+    data = raw_zip(entries, zip64=True)
+    assert count_zip_entries(io.BytesIO(data), upload_archive_limits()) == 3
+    assert detect_document_kind(io.BytesIO(data)) == "docx"
+    many = entries + [honest(f"word/media/{i}.xml", b"", zipfile.ZIP_STORED) for i in range(10_000)]
+    with pytest.raises(ArchiveLimitError, match="上限は 10,000 個です"):
+        detect_document_kind(io.BytesIO(raw_zip(many, zip64=True)))
 
 
 @override_settings(

@@ -2,6 +2,9 @@
 
 Documents: PDF, Word (.doc, .docx), Excel (.xls, .xlsx), OpenDocument (.odt,
 .ods) and CSV, each recognised from its bytes, with an extension that agrees.
+Word, Excel and OpenDocument files are ZIP packages: they are unpacked only
+within ``settings.UPLOAD_ARCHIVE_LIMITS`` (``home.archives``), so a ZIP bomb is
+refused without being unpacked.
 Images: a size limit and a pixel limit read from the image's header before
 anything is decoded, so an image bomb is refused without being unpacked.
 
@@ -16,13 +19,21 @@ import re
 import struct
 import warnings
 import zipfile
+import zlib
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image, UnidentifiedImageError
 
-from home.formatting import MB, file_size
+from home.archives import (
+    ArchiveLimitError,
+    ArchiveLimits,
+    open_zip,
+    read_zip_entry,
+    verify_zip,
+)
+from home.formatting import KB, MB, file_size
 
 # Extension -> how the content is described to editors.
 DOCUMENT_KINDS = {
@@ -58,8 +69,9 @@ ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
-# A [Content_Types].xml larger than this is not a real document's.
+# A [Content_Types].xml or mimetype larger than this is not a real document's.
 MAX_CONTENT_TYPES_BYTES = 1 * MB
+MAX_MIMETYPE_BYTES = 1 * KB
 
 # Descriptions of content that is none of the accepted kinds, for messages.
 OTHER_CONTENT = {
@@ -119,7 +131,8 @@ def _read_at(f, offset, size):
 def detect_document_kind(f):
     """What a file's bytes are: a key of DOCUMENT_KINDS, or a key of OTHER_CONTENT.
 
-    ``f`` is any seekable binary file; it is left at position 0.
+    ``f`` is any seekable binary file; it is left at position 0. A ZIP file
+    beyond the upload limits raises ``home.archives.ArchiveLimitError``.
     """
     try:
         head = _read_at(f, 0, 8)
@@ -226,13 +239,20 @@ def ole2_stream_names(f):
     return names or None
 
 
+def upload_archive_limits():
+    return ArchiveLimits.from_setting("UPLOAD_ARCHIVE_LIMITS")
+
+
 def _zip_kind(f):
     try:
-        with zipfile.ZipFile(f) as archive:
+        with open_zip(f, upload_archive_limits()) as archive:
+            verify_zip(archive)
             entries = archive.infolist()
             names = {info.filename for info in entries}
             if entries and entries[0].filename == "mimetype":
-                mimetype = archive.read(entries[0]).strip()
+                if entries[0].file_size > MAX_MIMETYPE_BYTES:
+                    return "zip"
+                mimetype = read_zip_entry(archive, entries[0]).strip()
                 kind = ODF_MIMETYPES.get(mimetype)
                 if kind and "content.xml" in names:
                     return kind
@@ -240,7 +260,15 @@ def _zip_kind(f):
             if "[Content_Types].xml" in names:
                 return _ooxml_kind(archive, names)
             return "zip"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+    ):
         return "broken_zip"
 
 
@@ -249,7 +277,7 @@ def _ooxml_kind(archive, names):
     if info.file_size > MAX_CONTENT_TYPES_BYTES:
         return "zip"
     try:
-        root = ElementTree.fromstring(archive.read(info))
+        root = ElementTree.fromstring(read_zip_entry(archive, info))
     except ElementTree.ParseError:
         return "broken_zip"
     for element in root:
@@ -314,7 +342,10 @@ def check_document(uploaded):
             "invalid_extension",
         )
     check_size(uploaded, document_max_size())
-    kind = detect_document_kind(uploaded)
+    try:
+        kind = detect_document_kind(uploaded)
+    except ArchiveLimitError as error:
+        raise refusal(name, error.reason, "archive_too_large") from None
     if kind == extension:
         return
     expected = DOCUMENT_KINDS[extension]

@@ -27,6 +27,7 @@ rebuilds the indexes.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
@@ -65,6 +66,8 @@ from wagtail.images.models import AbstractRendition
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
 
 from home import search
+from home.archives import ArchiveLimitError, ArchiveLimits, open_tar_gz
+from home.formatting import file_size
 from vacancies.models import VacancyFigure
 
 FORMAT = "kodama-jiritsushien-backup"
@@ -267,6 +270,7 @@ class BackupResult:
     path: Path
     manifest: dict
     missing_files: list = field(default_factory=list)
+    over_restore_limits: list = field(default_factory=list)
 
     @property
     def total_file_bytes(self):
@@ -369,7 +373,33 @@ def create_backup(output=None, *, storage=None, using=DEFAULT_DB_ALIAS, now=None
 
     stored = {f["name"] for f in files}
     missing = sorted(name for name in referenced if name not in stored)
-    return BackupResult(path=path, manifest=manifest, missing_files=missing)
+    return BackupResult(
+        path=path,
+        manifest=manifest,
+        missing_files=missing,
+        over_restore_limits=restore_limits_passed(manifest, path.stat().st_size),
+    )
+
+
+def restore_limits_passed(manifest, archive_size, limits=None):
+    """The restore limits this archive passes, as "VARIABLE (…)" lines; [] if none.
+
+    A growing site can outgrow them; the backup is still made, and the operator
+    learns which variable the restore will need before a restore is urgent.
+    """
+    limits = limits or backup_archive_limits()
+    sizes = [manifest["data"]["size"]] + [f["size"] for f in manifest["files"]]
+    total = sum(sizes)
+    passed = []
+    if len(sizes) + 1 > limits.max_entries:
+        passed.append(f"BACKUP_MAX_ENTRIES(ファイルの数 {len(sizes) + 1:,} 個)")
+    if max(sizes) > limits.max_entry_bytes:
+        passed.append(f"BACKUP_MAX_ENTRY_MB(最大のファイル {file_size(max(sizes), round_up=True)})")
+    if total > limits.max_total_bytes:
+        passed.append(f"BACKUP_MAX_TOTAL_GB(合計 {file_size(total, round_up=True)})")
+    if total > limits.ratio_from_bytes and total > limits.max_ratio * archive_size:
+        passed.append(f"BACKUP_MAX_RATIO(圧縮の比率 {total / archive_size:,.0f} 倍)")
+    return passed
 
 
 def _rows(models, using, row_counts):
@@ -405,6 +435,33 @@ def _unreadable(path, exc):
     )
 
 
+def backup_archive_limits():
+    return ArchiveLimits.from_setting("BACKUP_ARCHIVE_LIMITS")
+
+
+# The environment variable that sets each bound (cms/settings/base.py).
+LIMIT_VARIABLES = {
+    "max_entries": "BACKUP_MAX_ENTRIES",
+    "max_entry_bytes": "BACKUP_MAX_ENTRY_MB",
+    "max_total_bytes": "BACKUP_MAX_TOTAL_GB",
+    "max_ratio": "BACKUP_MAX_RATIO",
+}
+
+
+def _too_large(path, exc):
+    variable = LIMIT_VARIABLES.get(exc.bound)
+    advice = (
+        f"このサイトで作った正しいバックアップなら、環境変数 {variable} で上限を上げてから"
+        "もう一度実行してください(docs/backup.md)。"
+        if variable
+        else ""
+    )
+    return BackupError(
+        f"バックアップファイルを展開すると上限を超えるため、読み込みを止めました: {path}\n"
+        f"{exc.reason}。{advice}"
+    )
+
+
 def _check_member_name(name):
     if name in (MANIFEST_NAME, DATA_NAME):
         return
@@ -433,7 +490,7 @@ def read_archive(path):
 
     digests, manifest_bytes, data_bytes = {}, None, None
     try:
-        with tarfile.open(path, "r:*") as tar:
+        with open_tar_gz(path, backup_archive_limits()) as tar:
             for member in tar:
                 _check_member_name(member.name)
                 if not member.isfile():
@@ -455,6 +512,8 @@ def read_archive(path):
                     digests[member.name] = _sha256_of(src)
     except BackupError:
         raise
+    except ArchiveLimitError as exc:
+        raise _too_large(path, exc) from None
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise _unreadable(path, exc) from exc
 
@@ -770,7 +829,7 @@ def _write_files(archive, to_write, storage, written):
         return
     expected = {f["name"]: (f["size"], f["sha256"]) for f in archive.files}
     try:
-        with tarfile.open(archive.path, "r:*") as tar:
+        with open_tar_gz(archive.path, backup_archive_limits()) as tar:
             for member in tar:
                 if not member.name.startswith(MEDIA_PREFIX):
                     continue
@@ -790,7 +849,9 @@ def _write_files(archive, to_write, storage, written):
                     )
     except BackupError:
         raise
-    except (tarfile.TarError, EOFError, zlib.error) as exc:
+    except ArchiveLimitError as exc:
+        raise _too_large(archive.path, exc) from None
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise _unreadable(archive.path, exc) from exc
     if len(written) != len(wanted):
         raise BackupError("バックアップファイルからすべてのファイルを取り出せませんでした。")

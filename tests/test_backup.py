@@ -5,7 +5,11 @@ import gzip
 import hashlib
 import io
 import json
+import os
+import struct
 import tarfile
+import time
+import zlib
 
 import pytest
 from django.apps import apps
@@ -513,6 +517,182 @@ def test_unexpected_member_is_refused(small_archive, tmp_path):
         info.size = 1
         tar_out.addfile(info, io.BytesIO(b"x"))
     refused(evil, "想定外の内容")
+
+
+# --- Archive bombs ------------------------------------------------------------------
+
+MB = 1024 * 1024
+GB = 1024 * MB
+ZERO_MB = b"\0" * MB
+
+
+def header(name, size, kind=tarfile.REGTYPE, tar_format=tarfile.GNU_FORMAT):
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.type = kind
+    return info.tobuf(format=tar_format)
+
+
+def padded(data):
+    return data + b"\0" * (-len(data) % tarfile.BLOCKSIZE)
+
+
+def pax_header(records):
+    """An extended header holding ``records`` (keyword, value) in pax's length-prefixed form."""
+    body = b""
+    for keyword, value in records:
+        line = f" {keyword}={value}\n".encode()
+        length = len(line)
+        while len(str(length)) + len(line) != length:
+            length = len(str(length)) + len(line)
+        body += str(length).encode() + line
+    return header("././@PaxHeader", len(body), tarfile.XHDTYPE) + padded(body)
+
+
+def tar_gz(*parts):
+    return gzip.compress(b"".join(parts) + b"\0" * (2 * tarfile.BLOCKSIZE), 1)
+
+
+def zeros_tar_gz(name, megabytes):
+    """A tar.gz of one member of ``megabytes`` MB of zeros, built without compressing them all.
+
+    After a full flush the compressor starts afresh, so one flushed megabyte of
+    zeros can be repeated as often as wanted (about 1KB each).
+    """
+
+    def fresh():
+        return zlib.compressobj(9, zlib.DEFLATED, -15)
+
+    first = fresh()
+    head = header(name, megabytes * MB)
+    stream = first.compress(head) + first.flush(zlib.Z_FULL_FLUSH)
+    middle = fresh()
+    stream += (middle.compress(ZERO_MB) + middle.flush(zlib.Z_FULL_FLUSH)) * megabytes
+    tail = b"\0" * (2 * tarfile.BLOCKSIZE)
+    last = fresh()
+    stream += last.compress(tail) + last.flush()
+    crc = zlib.crc32(head)
+    for _ in range(megabytes):
+        crc = zlib.crc32(ZERO_MB, crc)
+    crc = zlib.crc32(tail, crc)
+    size = len(head) + megabytes * MB + len(tail)
+    return (
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+        + stream
+        + struct.pack("<LL", crc, size & 0xFFFFFFFF)
+    )
+
+
+@pytest.fixture
+def bomb(tmp_path):
+    def write(name, data):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert path.stat().st_size < 2 * MB
+        return path
+
+    return write
+
+
+def test_a_member_declaring_100gb_is_refused_at_its_header(bomb):
+    path = bomb("declared.tar.gz", tar_gz(header("data.json", 100 * GB), b"[" * 1024))
+    message = refused(path, "展開すると上限を超えるため")
+    assert "展開すると大きすぎるファイルが入っています(「data.json」が 100GB。上限は 1GB です)" in (
+        message
+    )
+    assert "環境変数 BACKUP_MAX_ENTRY_MB" in message
+
+
+def test_a_size_given_in_a_pax_header_is_checked_too(bomb):
+    path = bomb(
+        "pax.tar.gz",
+        tar_gz(header("media/documents/big.pdf", 100 * GB, tar_format=tarfile.PAX_FORMAT)),
+    )
+    assert b"size=107374182400" in gzip.decompress(path.read_bytes())
+    refused(path, "「media/documents/big.pdf」が 100GB")
+
+
+def test_an_extreme_ratio_is_refused_while_unpacking(bomb):
+    path = bomb("zeros.tar.gz", zeros_tar_gz("data.json", 300))
+    started = time.monotonic()
+    message = refused(path, "極端に圧縮されています")
+    assert time.monotonic() - started < 30
+    assert "上限は 200 倍です" in message and "BACKUP_MAX_RATIO" in message
+
+
+def test_too_many_members_are_refused(bomb, settings):
+    settings.BACKUP_ARCHIVE_LIMITS = {**settings.BACKUP_ARCHIVE_LIMITS, "max_entries": 50}
+    members = [header(f"media/documents/{i}.pdf", 0) for i in range(60)]
+    message = refused(bomb("many.tar.gz", tar_gz(*members)), "数が多すぎます")
+    assert "上限は 50 個です" in message and "BACKUP_MAX_ENTRIES" in message
+
+
+def test_too_much_in_total_is_refused(bomb, settings):
+    settings.BACKUP_ARCHIVE_LIMITS = {**settings.BACKUP_ARCHIVE_LIMITS, "max_total_bytes": MB}
+    noise = os.urandom(600 * 1024)
+    members = [header(f"media/images/{i}.jpg", len(noise)) + padded(noise) for i in range(2)]
+    message = refused(bomb("total.tar.gz", tar_gz(*members)), "全体が大きすぎます")
+    assert "上限は 1MB です" in message and "BACKUP_MAX_TOTAL_GB" in message
+
+
+def test_the_gzip_stream_is_capped_whatever_the_headers_say(bomb, settings):
+    # Four pax headers of 60KB each (allowed one by one) before a 1MB member: the
+    # members' sizes are within the limit, the unpacked stream is not.
+    settings.BACKUP_ARCHIVE_LIMITS = {
+        **settings.BACKUP_ARCHIVE_LIMITS,
+        "max_entries": 1,
+        "max_entry_bytes": MB,
+        "max_total_bytes": MB,
+    }
+    extended = [pax_header([("comment", os.urandom(30 * 1024).hex())]) for _ in range(4)]
+    member = header("media/images/a.jpg", MB) + os.urandom(MB)
+    refused(bomb("stream.tar.gz", tar_gz(*extended, member)), "全体が大きすぎます")
+
+
+@pytest.mark.parametrize("count, size", [(1, GB), (3000, 0)])
+def test_oversized_or_endless_extended_headers_are_refused(bomb, count, size):
+    if size:
+        parts = [header("././@PaxHeader", size, tarfile.XHDTYPE)]
+    else:
+        parts = [pax_header([("comment", "x")])] * count
+    path = bomb("extended.tar.gz", tar_gz(*parts, header("data.json", 2), b"[]"))
+    message = refused(path, "付いた情報")
+    assert "中のファイルに付いた情報(長いファイル名など)が大きすぎるか、多すぎます。" in message
+
+
+def test_a_backup_beyond_the_restore_limits_says_so_and_restores_once_raised(tmp_path, settings):
+    defaults = settings.BACKUP_ARCHIVE_LIMITS
+    settings.BACKUP_ARCHIVE_LIMITS = {**defaults, "max_entries": 2}
+    Document.objects.create(title="規約", file=ContentFile(PDF_BYTES, name="kiyaku.pdf"))
+    errors = io.StringIO()
+    call_command("backup", output=str(tmp_path / "big.tar.gz"), stdout=io.StringIO(), stderr=errors)
+    assert "復元のときの上限を超えています" in errors.getvalue()
+    assert "BACKUP_MAX_ENTRIES(ファイルの数 3 個)" in errors.getvalue()
+
+    Document.objects.all().delete()
+    for name in backup._storage_files(default_storage):
+        default_storage.delete(name)
+    refused(tmp_path / "big.tar.gz", "BACKUP_MAX_ENTRIES")
+    settings.BACKUP_ARCHIVE_LIMITS = defaults
+    assert restore_backup(tmp_path / "big.tar.gz").files_written == 1
+
+
+def test_backup_limits_read_the_environment():
+    import subprocess
+    import sys
+
+    code = "from cms.settings import base; print(*base.BACKUP_ARCHIVE_LIMITS.values())"
+    env = {
+        **os.environ,
+        "BACKUP_MAX_ENTRIES": "500",
+        "BACKUP_MAX_ENTRY_MB": "64",
+        "BACKUP_MAX_TOTAL_GB": "3",
+        "BACKUP_MAX_RATIO": "50",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["500", str(64 * MB), str(3 * GB), "50"]
 
 
 def test_restore_into_a_database_with_content_is_refused(small_archive):

@@ -5,6 +5,7 @@ OpenDocument packages made with zipfile, OLE2 compound files following
 MS-CFB), so what is accepted is a real file of its kind.
 """
 
+import functools
 import io
 import json
 import os
@@ -24,7 +25,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, UploadedFile
 
-from editorial.uploads import detect_document_kind, ole2_stream_names
+from editorial.uploads import detect_document_kind, ole2_stream_names, upload_archive_limits
+from home.archives import ArchiveLimitError, count_zip_entries
 from home.formatting import file_size
 
 MB = 1024 * 1024
@@ -84,22 +86,28 @@ def _zip(entries):
 
 
 def make_docx():
+    return _zip(docx_entries())
+
+
+def docx_entries():
     override = f'<Override PartName="/word/document.xml" ContentType="{WORD_MAIN}"/>'
-    return _zip(
-        [
-            ("[Content_Types].xml", CONTENT_TYPES.format(overrides=override)),
-            ("_rels/.rels", RELS.format(target="word/document.xml")),
-            (
-                "word/document.xml",
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                "<w:body><w:p><w:r><w:t>会議の資料</w:t></w:r></w:p></w:body></w:document>",
-            ),
-        ]
-    )
+    return [
+        ("[Content_Types].xml", CONTENT_TYPES.format(overrides=override)),
+        ("_rels/.rels", RELS.format(target="word/document.xml")),
+        (
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>会議の資料</w:t></w:r></w:p></w:body></w:document>",
+        ),
+    ]
 
 
 def make_xlsx(main_type=EXCEL_MAIN):
+    return _zip(xlsx_entries(main_type))
+
+
+def xlsx_entries(main_type=EXCEL_MAIN):
     overrides = (
         f'<Override PartName="/xl/workbook.xml" ContentType="{main_type}"/>'
         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
@@ -107,31 +115,33 @@ def make_xlsx(main_type=EXCEL_MAIN):
     )
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel_ns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-    return _zip(
-        [
-            ("[Content_Types].xml", CONTENT_TYPES.format(overrides=overrides)),
-            ("_rels/.rels", RELS.format(target="xl/workbook.xml")),
-            (
-                "xl/workbook.xml",
-                f'<workbook {ns} {rel_ns}><sheets><sheet name="空き情報" sheetId="1" '
-                'r:id="rId1"/></sheets></workbook>',
-            ),
-            (
-                "xl/_rels/workbook.xml.rels",
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-                '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-            ),
-            (
-                "xl/worksheets/sheet1.xml",
-                f'<worksheet {ns}><sheetData><row r="1"><c r="A1" t="inlineStr">'
-                "<is><t>定員</t></is></c></row></sheetData></worksheet>",
-            ),
-        ]
-    )
+    return [
+        ("[Content_Types].xml", CONTENT_TYPES.format(overrides=overrides)),
+        ("_rels/.rels", RELS.format(target="xl/workbook.xml")),
+        (
+            "xl/workbook.xml",
+            f'<workbook {ns} {rel_ns}><sheets><sheet name="空き情報" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet {ns}><sheetData><row r="1"><c r="A1" t="inlineStr">'
+            "<is><t>定員</t></is></c></row></sheetData></worksheet>",
+        ),
+    ]
 
 
 def make_odf(mimetype):
+    return _zip(odf_entries(mimetype))
+
+
+def odf_entries(mimetype):
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
@@ -144,13 +154,11 @@ def make_odf(mimetype):
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'office:version="1.2"><office:body/></office:document-content>'
     )
-    return _zip(
-        [
-            ("mimetype", mimetype, zipfile.ZIP_STORED),
-            ("META-INF/manifest.xml", manifest),
-            ("content.xml", content),
-        ]
-    )
+    return [
+        ("mimetype", mimetype, zipfile.ZIP_STORED),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content),
+    ]
 
 
 FREESECT, ENDOFCHAIN, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
@@ -236,6 +244,169 @@ def make_png_bomb(width, height):
         + chunk(b"IDAT", zlib.compress(b"\0" * 4096, 9))
         + chunk(b"IEND", b"")
     )
+
+
+PRESENTATION_MAIN = (
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+)
+
+
+def pptx_entries():
+    """A PowerPoint package: not an accepted kind, but a ZIP all the same."""
+    override = f'<Override PartName="/ppt/presentation.xml" ContentType="{PRESENTATION_MAIN}"/>'
+    return [
+        ("[Content_Types].xml", CONTENT_TYPES.format(overrides=override)),
+        ("_rels/.rels", RELS.format(target="ppt/presentation.xml")),
+        (
+            "ppt/presentation.xml",
+            '<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/'
+            'main"/>',
+        ),
+    ]
+
+
+# --- ZIP bombs ---------------------------------------------------------------------
+# Written by hand, so that an entry can declare sizes its data does not have.
+
+ZERO_MB = b"\0" * MB
+
+
+def deflate(data):
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+@functools.cache
+def deflated_zeros(megabytes):
+    """A raw deflate stream of ``megabytes`` MB of zero bytes (about 1KB per MB) and its CRC.
+
+    After a full flush the compressor starts afresh, so one flushed megabyte can
+    be repeated to make a stream of any length without compressing it all.
+    """
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(ZERO_MB) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(ZERO_MB, crc)
+    return block * megabytes + zlib.compressobj(9, zlib.DEFLATED, -15).flush(), crc
+
+
+def raw_zip(entries, zip64=False):
+    """A ZIP file from (name, stored bytes, method, CRC, declared uncompressed size).
+
+    With ``zip64`` the directory's place and size are given in a ZIP64 end record,
+    as writers do past 65,535 entries or 4GB.
+    """
+    body, directory = bytearray(), bytearray()
+    for name, data, method, crc, size in entries:
+        encoded = name.encode()
+        local = struct.pack(
+            "<4s5H3L2H",
+            b"PK\x03\x04",
+            20,
+            0,
+            method,
+            0,
+            0x21,
+            crc,
+            len(data),
+            size,
+            len(encoded),
+            0,
+        )
+        directory += struct.pack(
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            20,
+            20,
+            0,
+            method,
+            0,
+            0x21,
+            crc,
+            len(data),
+            size,
+            len(encoded),
+            0,
+            0,
+            0,
+            0,
+            0,
+            len(body),
+        )
+        directory += encoded
+        body += local + encoded + data
+    count = len(entries)
+    if not zip64:
+        end = struct.pack(
+            "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(body), 0
+        )
+        return bytes(body + directory + end)
+    record_at = len(body) + len(directory)
+    end = struct.pack(
+        "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, len(directory), len(body)
+    )
+    end += struct.pack("<4sLQL", b"PK\x06\x07", 0, record_at, 1)
+    end += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return bytes(body + directory + end)
+
+
+def honest(name, data, method=zipfile.ZIP_DEFLATED):
+    data = data.encode() if isinstance(data, str) else data
+    stored = deflate(data) if method == zipfile.ZIP_DEFLATED else data
+    return (name, stored, method, zlib.crc32(data), len(data))
+
+
+FORMAT_ENTRIES = {
+    "docx": docx_entries,
+    "xlsx": xlsx_entries,
+    "pptx": pptx_entries,
+    "odt": lambda: odf_entries("application/vnd.oasis.opendocument.text"),
+    "ods": lambda: odf_entries("application/vnd.oasis.opendocument.spreadsheet"),
+}
+MAIN_PART = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/worksheets/sheet1.xml",
+    "pptx": "ppt/presentation.xml",
+    "odt": "content.xml",
+    "ods": "content.xml",
+}
+MEDIA_FOLDER = {"docx": "word/media", "xlsx": "xl/media", "pptx": "ppt/media"}
+
+
+@functools.cache
+def zip_bomb(kind, variant):
+    """A small file of format ``kind`` that would unpack to far too much.
+
+    - declared: the main part declares 3.7GB (its data is a few bytes)
+    - actual: the main part declares 2KB, but its data unpacks to 1GB of zeros
+    - entries: 20,000 more (empty) entries than a document has
+    - ratio: a 50MB part of zeros, declared truthfully, packed to 50KB
+    """
+    entries = [honest(name, data, *method) for name, data, *method in FORMAT_ENTRIES[kind]()]
+    main = MAIN_PART[kind]
+    index = next(i for i, entry in enumerate(entries) if entry[0] == main)
+    name, stored, method, crc, _ = entries[index]
+    folder = MEDIA_FOLDER.get(kind, "Pictures")
+    if variant == "declared":
+        entries[index] = (name, stored, method, crc, 4_000_000_000)
+    elif variant == "actual":
+        zeros, zeros_crc = deflated_zeros(1024)
+        entries[index] = (name, zeros, zipfile.ZIP_DEFLATED, zeros_crc, 2048)
+    elif variant == "entries":
+        entries += [honest(f"{folder}/{i}.xml", b"", zipfile.ZIP_STORED) for i in range(20_000)]
+    elif variant == "ratio":
+        zeros, zeros_crc = deflated_zeros(50)
+        entries.append((f"{folder}/blank.bin", zeros, zipfile.ZIP_DEFLATED, zeros_crc, 50 * MB))
+    return raw_zip(entries)
+
+
+BOMB_REASONS = {
+    "declared": "展開すると大きすぎるファイルが入っています(「{main}」が 3.8GB。上限は 200MB です)",
+    "actual": "「{main}」が、記録された大きさ(2KB)より大きく展開されます",
+    "entries": "中に入っているファイルの数が多すぎます(上限は 10,000 個です)",
+    "ratio": "極端に圧縮されています(「{media}/blank.bin」は展開すると",
+}
 
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 48 + b"This program"
@@ -538,6 +709,133 @@ def test_replacing_a_document_with_bad_content_keeps_the_old_file(admin_client):
     assert stored_files() == before
     with Document.objects.get().open_file() as stored:
         assert stored.read() == make_pdf()
+
+
+# --- Archives: ZIP bombs -----------------------------------------------------------
+
+BOMB_VARIANTS = ["declared", "actual", "entries", "ratio"]
+ACCEPTED_ZIP_KINDS = ["docx", "xlsx", "odt", "ods"]
+
+
+def bomb_reason(kind, variant):
+    return BOMB_REASONS[variant].format(
+        main=MAIN_PART[kind], media=MEDIA_FOLDER.get(kind, "Pictures")
+    )
+
+
+@pytest.mark.parametrize("variant", BOMB_VARIANTS)
+@pytest.mark.parametrize("kind", sorted(FORMAT_ENTRIES))
+def test_zip_bombs_are_refused_by_their_content_quickly(kind, variant):
+    data = zip_bomb(kind, variant)
+    assert len(data) < 3 * MB
+    started = time.monotonic()
+    with pytest.raises(ArchiveLimitError) as error:
+        detect_document_kind(io.BytesIO(data))
+    assert time.monotonic() - started < 5
+    assert bomb_reason(kind, variant) in error.value.reason
+
+
+@pytest.mark.parametrize("variant", BOMB_VARIANTS)
+@pytest.mark.parametrize("kind", ACCEPTED_ZIP_KINDS)
+def test_zip_bombs_are_refused_and_nothing_is_stored(
+    admin_client, nothing_left_behind, kind, variant
+):
+    name = f"bakudan.{kind}"
+    accepted, message = post_document(admin_client, "add", name, zip_bomb(kind, variant))
+    assert not accepted
+    assert f"「{name}」は受け付けられません。{bomb_reason(kind, variant)}" in message
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_upload_view_refuses_a_zip_bomb(admin_client, nothing_left_behind, view):
+    accepted, message = post_document(admin_client, view, "meibo.xlsx", zip_bomb("xlsx", "ratio"))
+    assert not accepted
+    assert "「meibo.xlsx」は受け付けられません。極端に圧縮されています" in message
+
+
+@pytest.mark.parametrize("variant", BOMB_VARIANTS)
+def test_a_powerpoint_bomb_is_refused_under_any_name(admin_client, nothing_left_behind, variant):
+    data = zip_bomb("pptx", variant)
+    accepted, message = post_document(admin_client, "add", "happyo.pptx", data)
+    assert not accepted
+    assert "この種類のファイル(.pptx)は載せられません" in message
+    accepted, message = post_document(admin_client, "add", "happyo.docx", data)
+    assert not accepted
+    assert f"「happyo.docx」は受け付けられません。{bomb_reason('pptx', variant)}" in message
+
+
+def test_too_many_entries_are_counted_before_zipfile_reads_the_directory(monkeypatch):
+    data = zip_bomb("docx", "entries")
+
+    def not_called(*args, **kwargs):
+        raise AssertionError("zipfile parsed the whole directory")
+
+    monkeypatch.setattr(zipfile, "ZipFile", not_called)
+    with pytest.raises(ArchiveLimitError, match="上限は 10,000 個です"):
+        detect_document_kind(io.BytesIO(data))
+
+
+def test_a_zip64_directory_is_counted_too():
+    entries = [honest(name, data) for name, data in docx_entries()]
+    data = raw_zip(entries, zip64=True)
+    assert count_zip_entries(io.BytesIO(data), upload_archive_limits()) == 3
+    assert detect_document_kind(io.BytesIO(data)) == "docx"
+    many = entries + [honest(f"word/media/{i}.xml", b"", zipfile.ZIP_STORED) for i in range(10_000)]
+    with pytest.raises(ArchiveLimitError, match="上限は 10,000 個です"):
+        detect_document_kind(io.BytesIO(raw_zip(many, zip64=True)))
+
+
+@override_settings(
+    UPLOAD_ARCHIVE_LIMITS={
+        "max_entries": 20,
+        "max_entry_bytes": 2 * MB,
+        "max_total_bytes": 2 * MB,
+        "max_ratio": 100,
+    }
+)
+def test_archive_limits_follow_the_settings(admin_client, nothing_left_behind):
+    photos = [honest(f"word/media/image{i}.jpeg", os.urandom(MB)) for i in range(3)]
+    entries = [honest(name, data) for name, data in docx_entries()] + photos
+    accepted, message = post_document(admin_client, "add", "shiryo.docx", raw_zip(entries))
+    assert not accepted
+    assert "展開すると全体が大きすぎます(3.1MB。上限は 2MB です)" in message
+    many = [honest(name, data) for name, data in docx_entries()]
+    many += [honest(f"word/media/{i}.xml", "") for i in range(18)]
+    accepted, message = post_document(admin_client, "add", "shiryo.docx", raw_zip(many))
+    assert "中に入っているファイルの数が多すぎます(上限は 20 個です)" in message
+
+
+def test_a_long_real_document_is_accepted(admin_client):
+    # Repetitive XML packs well, but nowhere near a bomb's ratio (about 30 : 1 here).
+    paragraphs = "".join(
+        f"<w:p><w:r><w:t>第{i}回 会議の資料 議題{i % 7}</w:t></w:r></w:p>" for i in range(100_000)
+    )
+    entries = [
+        (name, data.replace("<w:body>", f"<w:body>{paragraphs}") if "document" in name else data)
+        for name, data in docx_entries()
+    ]
+    data = _zip(entries)
+    assert len(paragraphs.encode()) > 5 * MB
+    accepted, message = post_document(admin_client, "add", "gijiroku.docx", data)
+    assert accepted, message
+
+
+def test_archive_limits_read_the_environment():
+    import subprocess
+    import sys
+
+    code = "from cms.settings import base; print(*base.UPLOAD_ARCHIVE_LIMITS.values())"
+    env = {
+        **os.environ,
+        "UPLOAD_ARCHIVE_MAX_ENTRIES": "300",
+        "UPLOAD_ARCHIVE_MAX_ENTRY_MB": "5",
+        "UPLOAD_ARCHIVE_MAX_TOTAL_MB": "8",
+        "UPLOAD_ARCHIVE_MAX_RATIO": "40",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["300", str(5 * MB), str(8 * MB), "40"]
 
 
 # --- Images through the admin ----------------------------------------------------

@@ -424,6 +424,104 @@ def test_csv_with_wrong_headers_or_encoding_is_refused(admin_client, homes):
     assert not VacancyFigure.objects.exists()
 
 
+FORMULA_NOTES = [
+    "-2名退所",
+    '=HYPERLINK("http://example.com/","詳しく")',
+    "+1名(4月から)",
+]
+
+
+def test_formula_notes_round_trip_through_download_and_upload(admin_client, homes):
+    month = dt.date(2026, 11, 1)
+    rows = [(homes["a"], GH), (homes["b"], NYUSHO), (homes["b"], "短期入所")]
+    for (facility, service), note in zip(rows, FORMULA_NOTES, strict=True):
+        VacancyFigureFactory(facility=facility, service_type=service, month=month, note=note)
+    homes["a"].title = "=1+2 ホーム"
+    homes["a"].save_revision().publish()
+    data = admin_client.get("/admin/vacancies/csv/?month=2026-11").content
+    text = data.decode("utf-8-sig")
+    assert "'-2名退所" in text and "'+1名(4月から)" in text and "'=1+2 ホーム" in text
+    assert '"\'=HYPERLINK(""http://example.com/"",""詳しく"")"' in text
+
+    response = upload(admin_client, data)
+    assert response.status_code == 200
+    assert "確認: 0件が変わります" in response.content.decode()
+    payload = response.context["payload"]
+    admin_client.post(CSV_UPLOAD, {"month": "2026-11", "payload": payload, "apply": "1"})
+    notes = set(VacancyFigure.objects.values_list("note", flat=True))
+    assert notes == set(FORMULA_NOTES)
+
+
+def test_a_formula_note_edited_in_a_spreadsheet_is_read_as_typed(admin_client, homes):
+    a = homes["a"].pk
+    # Saved by a spreadsheet that dropped the text mark, and by one that kept it.
+    text = (
+        HEADER
+        + f"{a},x,{GH},2026-11,1,,,=SUM(1+1)\r\n{homes['b'].pk},x,{NYUSHO},2026-11,0,,,'-1名\r\n"
+    )
+    response = upload(admin_client, text)
+    payload = response.context["payload"]
+    admin_client.post(CSV_UPLOAD, {"month": "2026-11", "payload": payload, "apply": "1"})
+    assert VacancyFigure.objects.get(facility=homes["a"]).note == "=SUM(1+1)"
+    assert VacancyFigure.objects.get(facility=homes["b"]).note == "-1名"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_csv_upload_reads_every_flavour(admin_client, homes, encoding, newline):
+    a, b = homes["a"].pk, homes["b"].pk
+    lines = [HEADER.strip(), f"{a},x,{GH},2026-11,2,,,週末のみ", f"{b},x,{NYUSHO},2026-11,0,,,"]
+    response = upload(admin_client, newline.join(lines) + newline, encoding=encoding)
+    assert response.status_code == 200
+    assert "確認: 2件が変わります" in response.content.decode()
+    assert [row["note"] for row in response.context["preview"]] == ["週末のみ", ""]
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            "{a},x,{GH},2026-11,1,,,{long}\r\n",
+            "3行目: 1つのセルの文字が多すぎます(10,000文字まで)。",
+        ),
+        (
+            "{a},x,{GH},2026-11,1,,,{huge}\r\n",
+            "3行目: 1つのセルの文字が多すぎます(10,000文字まで)。",
+        ),
+        (
+            "{a},x,{GH},2026-11,1,,,週末\x00のみ\r\n",
+            "3行目: 文字ではないデータ(NUL)が入っています。",
+        ),
+        ("{a},x,{GH},2026-11,1,,\r\n", "3行目: 列の数が8ではありません(7列)。"),
+        ("{a},x,{GH},2026-11,1,,,,,9\r\n", "3行目: 列の数が8ではありません(10列)。"),
+        ("{a},x,{GH},2026-11,1,,,{note201}\r\n", "3行目: "),
+    ],
+    ids=["long-cell", "beyond-csv-limit", "nul", "short-row", "long-row", "long-note"],
+)
+def test_bad_csv_rows_are_named_and_nothing_changes(admin_client, homes, row, message):
+    good = f"{homes['b'].pk},x,{NYUSHO},2026-11,3,,,\r\n"
+    body = row.format(
+        a=homes["a"].pk, GH=GH, long="x" * 10_001, huge="x" * 200_000, note201="x" * 201
+    )
+    response = upload(admin_client, HEADER + good + body)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "何も反映していません" in html
+    assert "preview" not in response.context
+    assert not VacancyFigure.objects.exists()
+
+
+def test_a_byte_that_is_no_character_names_its_row(admin_client, homes):
+    good = f"{homes['b'].pk},x,{NYUSHO},2026-11,3,,,\r\n"
+    data = (HEADER + good + f"{homes['a'].pk},x,{GH},2026-11,1,,,").encode() + b"\xff\r\n"
+    response = upload(admin_client, data)
+    assert response.status_code == 200
+    assert "3行目: 文字コードを読み取れませんでした(UTF-8 として読めない文字があります)" in (
+        response.content.decode()
+    )
+    assert not VacancyFigure.objects.exists()
+
+
 def test_tampered_preview_is_refused(admin_client, homes):
     response = admin_client.post(
         CSV_UPLOAD, {"month": "2026-11", "payload": "forged", "apply": "1"}

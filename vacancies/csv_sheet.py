@@ -1,11 +1,12 @@
 """One month's vacancy sheet as CSV: written for download, read back from an upload.
 
-The columns are those of the monthly screen. Reading checks every row and
-collects (line, message) errors; the caller applies nothing unless there are none.
+The columns are those of the monthly screen. The CSV itself (formula cells
+neutralised, encodings and line ends) is ``home.spreadsheets``'. Reading checks
+every row and collects (row, message) errors; the caller applies nothing unless
+there are none.
 """
 
-import csv
-import io
+from home.spreadsheets import read_csv, write_csv
 
 from .forms import FOR_WHOM_BY_LABEL, VacancyValueError, parse_month, parse_vacancies
 from .models import ForWhom, VacancyFigure
@@ -17,14 +18,11 @@ FALSE_WORDS = {"", "不可", "×", "いいえ", "0", "なし", "false", "-"}
 
 
 def write_sheet(month, rows, figures):
-    """The CSV text (with a BOM, so Excel reads it as UTF-8) of ``rows`` for ``month``."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    """The CSV text of ``rows`` for ``month``."""
+    lines = [HEADERS]
     for facility, service in rows:
         figure = figures.get((facility.pk, service.pk))
-        writer.writerow(
+        lines.append(
             [
                 facility.pk,
                 facility.title,
@@ -36,39 +34,34 @@ def write_sheet(month, rows, figures):
                 figure.note if figure else "",
             ]
         )
-    return buffer.getvalue()
+    return write_csv(lines)
 
 
-def decode(data):
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def parse_sheet(text, month, tracked_rows):
-    """Rows ready for ``VacancyFigure.objects.write_month`` and a list of (line, message)."""
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        return [], [(1, "ファイルが空です。")]
-    if header != HEADERS:
+def read_sheet(data, month, tracked_rows):
+    """The uploaded file's rows ready for ``VacancyFigure.objects.write_month``, and a list
+    of (row, message)."""
+    table, errors = read_csv(data, columns=len(HEADERS))
+    if not table or (errors and errors[0][0] < table[0][0]):
+        return [], errors or [(1, "ファイルが空です。")]
+    (line, header), body = table[0], table[1:]
+    if [h.strip() for h in header] != HEADERS:
         return [], [
             (
-                1,
-                "1行目の見出しが違います。ダウンロードした表の見出し("
+                line,
+                f"{line}行目の見出しが違います。ダウンロードした表の見出し("
                 + "、".join(HEADERS)
                 + ")をそのまま使ってください。",
             )
         ]
+    rows, row_errors = parse_rows(body, month, tracked_rows)
+    return rows, sorted(errors + row_errors, key=lambda error: error[0])
+
+
+def parse_rows(table, month, tracked_rows):
+    """``(row number, cells)`` of the sheet's body → rows for ``write_month``, (row, message)s."""
     expected = {(f.pk, s.name): (f, s) for f, s in tracked_rows}
     rows, errors, seen = [], [], {}
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
+    for line, values in table:
         if len(values) != len(HEADERS):
             errors.append((line, f"列の数が{len(HEADERS)}ではありません({len(values)}列)。"))
             continue

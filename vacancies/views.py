@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .csv_sheet import MAX_UPLOAD_BYTES, decode, parse_sheet, write_sheet
+from .csv_sheet import MAX_UPLOAD_BYTES, read_sheet, write_sheet
 from .forms import VacancyRowFormSet, parse_month
 from .models import (
     ENTERED_FIELDS,
@@ -201,16 +201,7 @@ def csv_upload_view(request):
         if upload.size > MAX_UPLOAD_BYTES:
             errors = [(0, "ファイルが大きすぎます(2MBまで)。")]
         else:
-            text = decode(upload.read())
-            if text is None:
-                errors = [
-                    (
-                        0,
-                        "文字コードを読み取れませんでした。UTF-8 または Shift_JIS で保存してください。",
-                    )
-                ]
-            else:
-                rows, errors = parse_sheet(text, month, VacancyFigure.objects.tracked_rows())
+            rows, errors = read_sheet(upload.read(), month, VacancyFigure.objects.tracked_rows())
         context["errors"] = errors
         if not errors:
             current = VacancyFigure.objects.by_row(month)

@@ -219,6 +219,21 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "editorial.forms.ImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_SIZE_MB", "10")) * 1024 * 1024
 # 40 million pixels: a 7,000 x 5,700 camera photo still fits.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
+# Archives are unpacked only within these bounds (home/archives.py): the uploaded
+# Word, Excel and OpenDocument files (ZIP), and the backups given to `restore` (tar.gz).
+# A ratio is unpacked bytes per packed byte; XML parts of real documents stay well under 100.
+UPLOAD_ARCHIVE_LIMITS = {
+    "max_entries": int(os.environ.get("UPLOAD_ARCHIVE_MAX_ENTRIES", "10000")),
+    "max_entry_bytes": int(os.environ.get("UPLOAD_ARCHIVE_MAX_ENTRY_MB", "200")) * 1024 * 1024,
+    "max_total_bytes": int(os.environ.get("UPLOAD_ARCHIVE_MAX_TOTAL_MB", "500")) * 1024 * 1024,
+    "max_ratio": int(os.environ.get("UPLOAD_ARCHIVE_MAX_RATIO", "100")),
+}
+BACKUP_ARCHIVE_LIMITS = {
+    "max_entries": int(os.environ.get("BACKUP_MAX_ENTRIES", "100000")),
+    "max_entry_bytes": int(os.environ.get("BACKUP_MAX_ENTRY_MB", "1024")) * 1024 * 1024,
+    "max_total_bytes": int(os.environ.get("BACKUP_MAX_TOTAL_GB", "20")) * 1024 * 1024 * 1024,
+    "max_ratio": int(os.environ.get("BACKUP_MAX_RATIO", "200")),
+}
 # Rich text offers only what static/css/site.css styles; home.blocks takes the list from here.
 RICH_TEXT_FEATURES = ["bold", "link", "document-link", "ol", "ul"]
 WAGTAILADMIN_RICH_TEXT_EDITORS = {

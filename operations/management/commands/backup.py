@@ -32,6 +32,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  ファイル: {len(manifest['files'])}件({file_size(result.total_file_bytes)})"
         )
+        if result.over_restore_limits:
+            self.stderr.write(
+                "注意: このバックアップは、復元のときの上限を超えています。"
+                "復元するときは、次の環境変数で上限を上げてください(docs/backup.md): "
+                + "、".join(result.over_restore_limits)
+            )
         for name in result.missing_files:
             self.stderr.write(
                 f"注意: データベースにあるファイルが保存先に見つかりませんでした: {name}"

@@ -86,7 +86,7 @@ def secret_text(device):
 
 
 def qr_code_data_uri(device):
-    return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=4)
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=4)
 
 
 def confirm_enrolment(user, device):

@@ -622,6 +622,7 @@ def test_tampered_posts_give_messages_not_errors(enrolled, secretariat):
         response = client.post(url, data)
         assert response.status_code in (200, 302), (url, data, response.status_code)
     assert devices.has_device(secretariat)
+    assert "使えない文字" in form_error(client.post(VERIFY, {"code": "12\x003456"}))
     for method in ("put", "delete", "patch"):
         assert getattr(client, method)(VERIFY).status_code == 405
 

@@ -42,6 +42,7 @@ class CodeForm(forms.Form):
         error_messages={
             "required": "確認コードを入力してください。",
             "max_length": "入力が長すぎます。確認コードは6桁の数字です。",
+            "null_characters_not_allowed": "確認コードに使えない文字が入っています。",
         },
         widget=forms.TextInput(
             attrs={

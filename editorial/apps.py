@@ -10,5 +10,6 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .twofactor import checks  # noqa: F401  (registers the deploy check)
 
         signals.connect()

@@ -39,6 +39,14 @@ below it, and nothing lower down can take it away. The tree is::
 * 相談支援事業所 holds nothing in the admin; page privacy
   ("特定のグループのユーザーのみ") names the group.
 
+Two-factor login
+----------------
+
+``Role.two_factor_required`` says which roles must log in to the admin with a
+code from an authenticator app (事務局 and 承認者); superusers always must.
+Every other account that can reach the admin (施設情報担当) may turn it on in
+its account settings. ``editorial/twofactor/`` enforces it.
+
 Everything here is written against an ``apps`` registry, so the same code
 runs with the historical models inside a migration and with the real ones.
 """
@@ -79,6 +87,7 @@ class Role:
     model_permissions: tuple = ()  # (app_label, model, codename)
     collection_permissions: tuple = ()  # (collection name or ROOT_COLLECTION, app, model, action)
     sections: tuple = ()
+    two_factor_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,12 +129,14 @@ ROLES = (
             Section("council.MeetingArchivePage", ("publish",)),
             Section("home.StandardPage", ("publish",), parent="home.HomePage"),
         ),
+        two_factor_required=True,
     ),
     Role(
         name=APPROVER,
         description="会議の記録・議事録・活動報告とトップページの変更の承認・差し戻し",
         model_permissions=(ACCESS_ADMIN,),
         sections=(Section("home.HomePage", ("publish",)),),
+        two_factor_required=True,
     ),
     Role(
         name=FACILITY_EDITOR,
@@ -147,6 +158,17 @@ ROLES = (
         description="閲覧を制限したページ(空き情報など)の閲覧のみ。管理画面には入れません",
     ),
 )
+
+# Roles whose members must use two-factor login; superusers must too (two_factor_required()).
+TWO_FACTOR_ROLES = tuple(role.name for role in ROLES if role.two_factor_required)
+
+
+def two_factor_required(user):
+    """Whether ``user``'s roles make two-factor login compulsory (whatever the settings say)."""
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=TWO_FACTOR_ROLES).exists()
+
 
 WORKFLOWS = (
     WorkflowDefinition(COUNCIL_WORKFLOW, sections=("council.CouncilIndexPage",)),

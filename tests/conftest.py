@@ -38,6 +38,24 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def client():
+    """Django's test client; its logins end verified by the account's authenticator app."""
+    from tests.twofactor import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """A superuser logged in with password and code (pytest-django's, with the second factor)."""
+    from tests.twofactor import VerifiedClient
+
+    client = VerifiedClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def home_page(db):
     from tests.factories import make_site_home
 

@@ -23,6 +23,7 @@ from tests.factories import (
     stream,
 )
 from tests.live import live_db
+from tests.twofactor import app_device, enter_code
 
 pytestmark = [pytest.mark.browser, live_db]
 
@@ -163,7 +164,9 @@ def member(username, role, full_name):
 
 
 def log_in(page, live_server, user, screenshot=None):
-    """Log in through the admin's login page, as the guide describes (ending any other session)."""
+    """Log in through the admin's login page with password and code, as the guide describes
+    (ending any other session)."""
+    device = app_device(user)
     page.context.clear_cookies()
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", user.username)
@@ -171,6 +174,7 @@ def log_in(page, live_server, user, screenshot=None):
     if screenshot:
         shot(page, screenshot)
     page.keyboard.press("Enter")
+    enter_code(page, device)
     page.wait_for_url("**/admin/")
 
 

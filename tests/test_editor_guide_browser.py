@@ -12,11 +12,15 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import PageViewRestriction, WorkflowState
 
 from council.models import MeetingPage
 from editorial.roles import APPROVER, CONSULTATION_OFFICE, FACILITY_EDITOR, SECRETARIAT
+from editorial.twofactor import devices
 from facilities.models import FacilityPage, ServiceType
+from tests.axe import assert_no_axe_violations
 from tests.factories import (
     CommitteePageFactory,
     CouncilIndexPageFactory,
@@ -29,6 +33,7 @@ from tests.factories import (
 from tests.live import live_db
 from tests.test_council_browser import PASSWORD, ROOT, log_in, member, shot, submit_for_approval
 from tests.test_facilities_map import Network
+from tests.twofactor import app_code, fresh_code
 from vacancies.models import VacancyFigure, month_start
 
 GH = "共同生活援助(介護サービス包括型)"
@@ -304,6 +309,98 @@ def test_consultation_office_logs_in_to_read_the_page_restricted_to_it(live_serv
     # The account reads pages; it does not open the admin.
     page.goto(live_server.url + "/admin/")
     assert "/admin/login/" in page.url
+
+
+# --- 二要素認証 ---------------------------------------------------------------------------------
+
+
+def send_password(page, live_server, user):
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.browser
+@live_db
+def test_secretariat_enrols_at_the_first_login_then_logs_in_with_a_code(live_server, page, site):
+    secretariat = site["secretariat"]
+    send_password(page, live_server, secretariat)
+    page.wait_for_url("**/admin/two-factor/setup/?next=/admin/")
+    assert page.locator("h1").inner_text() == "二要素認証の設定"
+    device = TOTPDevice.objects.get(user=secretariat, confirmed=False)
+    assert page.locator("#two-factor-secret").inner_text() == devices.secret_text(device)
+    qr_code = page.locator("img.two-factor-qr")
+    assert qr_code.evaluate("img => img.complete && img.naturalWidth") > 200
+    assert_no_axe_violations(page)
+    page.fill("#id_code", app_code(device))
+    shot(page.locator("main"), "22-two-factor-setup")
+    page.get_by_role("button", name="設定する").click()
+
+    page.wait_for_url("**/admin/two-factor/recovery-codes/**")
+    shown = page.locator(".two-factor-codes code").all_inner_texts()
+    stored = StaticToken.objects.filter(device__user=secretariat).values_list("token", flat=True)
+    assert sorted(code.replace("-", "") for code in shown) == sorted(stored)
+    assert len(shown) == 10
+    assert_no_axe_violations(page)
+    shot(page.locator("main"), "23-two-factor-recovery-codes")
+    page.get_by_role("button", name="控えました。次へ進む").click()
+    page.wait_for_url(lambda url: url.endswith("/admin/"))
+    assert "二要素認証の設定が終わりました。" in page.locator(".messages").inner_text()
+    assert page.locator("#editor-tasks-heading").count() == 1
+
+    # The next login asks for the code the app shows.
+    send_password(page, live_server, secretariat)
+    page.wait_for_url("**/admin/two-factor/verify/?next=/admin/")
+    assert_no_axe_violations(page)
+    page.fill("#id_code", fresh_code(device))
+    shot(page.locator("main"), "24-two-factor-code")
+    page.get_by_role("button", name="確認する").click()
+    page.wait_for_url(lambda url: url.endswith("/admin/"))
+    assert page.locator("#editor-tasks-heading").count() == 1
+
+    # Without the phone: a recovery code, once.
+    send_password(page, live_server, secretariat)
+    page.wait_for_url("**/admin/two-factor/verify/**")
+    page.fill("#id_code", shown[0])
+    page.get_by_role("button", name="確認する").click()
+    page.wait_for_url(lambda url: url.endswith("/admin/"))
+    assert "回復コードでログインしました(残り9個)" in page.locator(".messages").inner_text()
+    send_password(page, live_server, secretariat)
+    page.wait_for_url("**/admin/two-factor/verify/**")
+    page.fill("#id_code", shown[0])
+    page.get_by_role("button", name="確認する").click()
+    page.wait_for_selector(".error-message")
+    assert "既に使われています" in page.locator(".error-message").inner_text()
+    assert "/admin/two-factor/verify/" in page.url
+
+
+@pytest.mark.browser
+@live_db
+def test_facility_editor_turns_two_factor_login_on_in_the_account_settings(live_server, page, site):
+    editor = site["facility_editor"]
+    send_password(page, live_server, editor)  # not required for this role: no code yet
+    page.wait_for_url(lambda url: url.endswith("/admin/"))
+    page.goto(live_server.url + "/admin/account/")
+    panel = page.locator("#two_factor-section")
+    assert "使っていません" in panel.inner_text()
+    shot(panel, "25-two-factor-account")
+    panel.get_by_role("link", name="二要素認証を設定する").click()
+
+    page.wait_for_url("**/admin/two-factor/setup/**")
+    device = TOTPDevice.objects.get(user=editor, confirmed=False)
+    page.fill("#id_code", app_code(device))
+    page.get_by_role("button", name="設定する").click()
+    page.wait_for_url("**/admin/two-factor/recovery-codes/**")
+    page.get_by_role("button", name="控えました。次へ進む").click()
+    page.wait_for_url("**/admin/account/")
+    panel = page.locator("#two_factor-section")
+    assert "使っています" in panel.inner_text()
+    assert "回復コードの残り: 10個" in panel.inner_text()
+
+    send_password(page, live_server, editor)
+    page.wait_for_url("**/admin/two-factor/verify/**")
 
 
 # --- The guide and its pictures ---------------------------------------------------------------

@@ -33,6 +33,7 @@ from facilities.validators import DISTRICT_BOUNDS
 from tests.axe import assert_no_axe_violations
 from tests.factories import FacilityIndexPageFactory, FacilityPageFactory
 from tests.live import live_db
+from tests.twofactor import app_device, enter_code
 
 B = "就労継続支援B型"
 GH = "共同生活援助(介護サービス包括型)"
@@ -468,11 +469,13 @@ class TestInChromium:
     pytestmark = [pytest.mark.browser, live_db]
 
     def log_in(self, page, live_server):
-        User.objects.create_superuser("admin", "admin@example.jp", "kanri-pass-2024")
+        admin = User.objects.create_superuser("admin", "admin@example.jp", "kanri-pass-2024")
+        device = app_device(admin)
         page.goto(live_server.url + "/admin/login/")
         page.fill("#id_username", "admin")
         page.fill("#id_password", "kanri-pass-2024")
         page.keyboard.press("Enter")
+        enter_code(page, device)
         page.wait_for_url("**/admin/")
 
     def wait_for_map(self, page, text):

@@ -12,6 +12,7 @@ from tests.factories import (
     VacancyPageFactory,
 )
 from tests.live import live_db
+from tests.twofactor import app_device, enter_code
 from vacancies.models import VacancyFigure, month_start, previous_month
 
 pytestmark = [pytest.mark.browser, live_db]
@@ -55,11 +56,13 @@ def test_vacancy_page_and_history_chart_have_no_axe_violations(live_server, page
 
 
 def test_monthly_screen_saves_from_the_keyboard(live_server, page, vacancies):
-    User.objects.create_superuser("jimukyoku", "j@example.jp", "kyougikai-pass-2024")
+    user = User.objects.create_superuser("jimukyoku", "j@example.jp", "kyougikai-pass-2024")
+    device = app_device(user)
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "jimukyoku")
     page.fill("#id_password", "kyougikai-pass-2024")
     page.keyboard.press("Enter")
+    enter_code(page, device)
     page.wait_for_url("**/admin/")
     page.goto(live_server.url + "/admin/vacancies/monthly/")
     field = page.locator("input[name='form-0-vacancies']")

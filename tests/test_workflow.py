@@ -29,6 +29,7 @@ from tests.factories import (
     meeting_form_data,
     stream,
 )
+from tests.twofactor import VerifiedClient
 
 pytestmark = pytest.mark.django_db
 
@@ -425,10 +426,8 @@ def ping(client, page, session, is_editing):
 
 
 def test_second_editor_is_told_that_someone_else_is_editing(client, site):
-    from django.test import Client
-
     meeting = site["meeting"]
-    a, b = Client(), Client()
+    a, b = VerifiedClient(), VerifiedClient()
     a.force_login(site["secretariat"])
     b.force_login(site["secretariat2"])
 

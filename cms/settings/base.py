@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from cms.security import origin_of
 
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -63,7 +67,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cms.middleware.VisitorCacheMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "editorial.twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -151,6 +157,28 @@ AXES_USERNAME_CALLABLE = "editorial.logins.client_username"
 AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"
 
+
+# --- Two-factor login (editorial/twofactor/) ------------------------------------------------
+# A code from an authenticator app, after the password, for every account that can reach the
+# admin: compulsory for the roles editorial/roles.py marks and for superusers, offered to the
+# others. TWO_FACTOR_REQUIRED=false lifts the compulsion on a developer's own machine only;
+# `check --deploy` warns while it is off.
+def env_flag(name, default):
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in ("true", "false"):
+        raise ImproperlyConfigured(
+            f"環境変数 {name} は true か false にしてください(今の値: {value})。"
+        )
+    return value == "true"
+
+
+TWO_FACTOR_REQUIRED = env_flag("TWO_FACTOR_REQUIRED", True)
+# A wrong code makes the next try wait 1, 2, 4, 8… seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 # Sessions end after a working day (8 hours from login, not extended by activity)
 # and when the browser is closed, so a shared office computer does not stay logged in.
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -205,6 +233,7 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "児玉郡市自立支援協議会"
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the name authenticator apps show next to the code
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Uploads: documents and images are checked by content in editorial/uploads.py.

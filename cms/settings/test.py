@@ -19,6 +19,8 @@ AUTHENTICATION_BACKENDS = [
     "editorial.logins.RequestOptionalAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The suite tests the two-factor requirement, whatever the developer's environment says.
+TWO_FACTOR_REQUIRED = True
 # On PostgreSQL the suite empties tables with DELETE instead of TRUNCATE (tests/postgresql).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405

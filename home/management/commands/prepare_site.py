@@ -42,6 +42,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"最初のパスワードは {password_file} にあります。")
         call_command("setup_roles", stdout=self.stdout)
         self.stdout.write("管理画面: http://127.0.0.1:8000/admin/")
+        if settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write(
+                "管理画面に初めてログインすると、スマートフォンの認証アプリの登録(二要素認証)を求めます。"
+                "手元で試すだけなら TWO_FACTOR_REQUIRED=false make run で省けます。"
+            )
         self.stdout.write(
             "パスワードの変更: 管理画面右上のアカウント設定、または "
             ".venv/bin/python manage.py changepassword admin"

@@ -7,24 +7,25 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 
-from .privacy import VARIES_BY_VISITOR, may_edit, may_view_derived, pages_using
+from .privacy import may_edit, may_view_derived, pages_using
 
 
 @hooks.register("before_serve_page", order=-1)
 def restricted_pages_for_their_editors(page, request, serve_args, serve_kwargs):
-    """A restricted page's response differs by visitor; its editors may view it too.
+    """A restricted page's editors may view it on the site too.
 
     ``before_serve_page`` runs before Wagtail's own check of the view restrictions
-    (an ``on_serve_page`` wrapper), which admits the visitors the restriction names.
+    (an ``on_serve_page`` wrapper), which admits the visitors the restriction names
+    and marks every restricted page's response as not to be cached.
     """
-    restrictions = list(page.get_view_restrictions())
-    if not restrictions:
+    if not request.user.is_authenticated:
         return None
-    setattr(request, VARIES_BY_VISITOR, True)
-    if not all(r.accept_request(request) for r in restrictions) and may_edit(request.user, page):
-        response = page.serve(request, *serve_args, **serve_kwargs)
-        add_never_cache_headers(response)
-        return response
+    restrictions = list(page.get_view_restrictions())
+    if restrictions and not all(r.accept_request(request) for r in restrictions):
+        if may_edit(request.user, page):
+            response = page.serve(request, *serve_args, **serve_kwargs)
+            add_never_cache_headers(response)
+            return response
     return None
 
 

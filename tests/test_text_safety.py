@@ -12,8 +12,11 @@ Lone surrogates are left out of the generated text: no browser sends them and
 no database stores them.
 """
 
+import datetime as dt
 from contextlib import contextmanager
 
+import feedparser
+import icalendar
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -21,8 +24,10 @@ from hypothesis import strategies as st
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from council.feeds import meetings_calendar
 from council.models import BusinessItem, MeetingHandout, MeetingPage
 from home.models import SecretariatContact
+from home.spreadsheets import read_csv, write_csv
 from home.text import clean_data, clean_instance, clean_text, xml_text
 from tests.factories import (
     CommitteePageFactory,
@@ -235,3 +240,49 @@ def test_a_nul_pasted_into_the_admin_form_is_removed_not_refused(admin_client, h
     page.refresh_from_db()
     assert page.title == "一般ページ"
     assert page.intro == "はじめに\n二行目"
+
+
+# --- Outputs stay valid for existing rows that were never cleaned --------------------
+
+
+def test_outputs_written_from_uncleaned_rows_stay_valid(client, home_page):
+    """A row stored before cleaning existed (written past the model) must not break a feed."""
+    about = CouncilIndexPageFactory(parent=home_page)
+    body = CommitteePageFactory(parent=about, title="全体会")
+    meeting = MeetingPageFactory(parent=body, start_time=dt.time(14, 0))
+    MeetingPage.objects.filter(pk=meeting.pk).update(
+        title="第1回\x01全体会\x0b\ufffe", venue="会場\x1b", summary="概要\x02\n続き"
+    )
+    atom = client.get("/feeds/atom.xml")
+    assert atom.status_code == 200
+    feed = feedparser.parse(atom.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert [e.title for e in feed.entries] == ["第1回全体会"]
+    calendar = icalendar.Calendar.from_ical(client.get("/feeds/meetings.ics").content)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "全体会 第1回全体会"
+    assert str(event["location"]) == "会場"
+    assert str(event["description"]).endswith("概要\n続き")
+
+
+def test_a_nul_in_a_stored_row_does_not_make_the_csv_unreadable():
+    text = write_csv([["事業所名", "備考"], ["サンプル\x00園", "\x00=1+1"]])
+    rows, errors = read_csv(text.encode("utf-8"))
+    assert errors == []
+    assert rows[1][1] == ["サンプル園", "=1+1"]
+
+
+def test_calendar_of_unsaved_meetings_with_raw_text_parses():
+    """The calendar writer itself cleans, whatever the meetings hold."""
+    meeting = MeetingPage(
+        pk=1,
+        title="会議\x01\u2028",
+        date=dt.date(2024, 4, 1),
+        venue="会場\x1c",
+        summary="概要\x00\r\n続き\u2029",
+    )
+    body = meetings_calendar([meeting], "会議\x02", "example.org").to_ical()
+    (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["summary"]) == "会議\u2028"
+    assert str(event["location"]) == "会場"
+    assert str(event["description"]).endswith("概要\n続き\u2029")

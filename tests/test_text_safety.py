@@ -13,7 +13,11 @@ no database stores them.
 """
 
 import datetime as dt
+import json
 from contextlib import contextmanager
+from html import escape, unescape
+from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import feedparser
 import icalendar
@@ -24,8 +28,9 @@ from hypothesis import strategies as st
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from council.feeds import meetings_calendar
-from council.models import BusinessItem, MeetingHandout, MeetingPage
+from council.feeds import CouncilFeed, meetings_calendar
+from council.models import BusinessItem, MeetingHandout, MeetingPage, NewsPage
+from facilities.models import FacilityPage, Municipality
 from home.models import SecretariatContact
 from home.spreadsheets import read_csv, write_csv
 from home.text import clean_data, clean_instance, clean_text, xml_text
@@ -35,10 +40,16 @@ from tests.factories import (
     FacilityIndexPageFactory,
     FacilityPageFactory,
     MeetingPageFactory,
+    NewsIndexPageFactory,
+    NewsPageFactory,
     StandardPageFactory,
     VacancyFigureFactory,
+    VacancyPageFactory,
+    meeting_form_data,
+    paragraph,
     stream,
 )
+from vacancies.models import VacancyFigure
 
 pytestmark = pytest.mark.django_db
 
@@ -270,6 +281,247 @@ def test_a_nul_in_a_stored_row_does_not_make_the_csv_unreadable():
     rows, errors = read_csv(text.encode("utf-8"))
     assert errors == []
     assert rows[1][1] == ["サンプル園", "=1+1"]
+
+
+# --- Property tests: every output parses and gives back the cleaned text -------------
+
+
+class JsonLdParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.text, self._in = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script" and ("type", "application/ld+json") in attrs:
+            self._in = True
+            self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.blocks[-1] += data
+        else:
+            self.text.append(data)
+
+
+def page_jsonld(client, page):
+    response = client.get(page.url)
+    assert response.status_code == 200
+    parser = JsonLdParser()
+    parser.feed(response.content.decode())
+    (block,) = parser.blocks
+    assert "<" not in block
+    return json.loads(block), "".join(parser.text)
+
+
+def atom_entries(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    root = ElementTree.fromstring(response.content)
+    return {
+        entry.findtext(f"{ATOM}id"): {
+            "title": entry.findtext(f"{ATOM}title"),
+            "summary": unescape(entry.findtext(f"{ATOM}summary") or ""),
+        }
+        for entry in root.iter(f"{ATOM}entry")
+    }
+
+
+def calendar_events(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert not calendar.errors
+    events = {}
+    for event in calendar.walk("VEVENT"):
+        assert not event.errors
+        events[str(event["uid"]).split("@")[0]] = event
+    return events
+
+
+def sitemap_locations(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)
+    return {loc.text for loc in root.iter(f"{SITEMAP}loc")}
+
+
+@pytest.fixture
+def council(home_page):
+    about = CouncilIndexPageFactory(parent=home_page)
+    return {
+        "body": CommitteePageFactory(parent=about, title="全体会", slug="zentai"),
+        "news": NewsIndexPageFactory(parent=home_page),
+    }
+
+
+@PROPERTY
+@given(
+    title=editor_text(),
+    venue=editor_text(),
+    summary=editor_text(),
+    description=editor_text(),
+    body=editor_text(),
+)
+def test_council_outputs_give_back_the_cleaned_text(
+    client, council, title, venue, summary, description, body
+):
+    with rolled_back():
+        meeting = MeetingPageFactory(
+            parent=council["body"],
+            title="会議" + title,
+            start_time=dt.time(14, 0),
+            venue=venue,
+            summary=summary,
+            search_description=description,
+        )
+        news = NewsPageFactory(
+            parent=council["news"],
+            title="お知らせ" + title,
+            summary=summary,
+            search_description=description,
+            body=stream(paragraph(f"<p>{escape('本文' + body)}</p>")),
+        )
+        title_kept = clean_text("会議" + title, multiline=False)
+        venue_kept = clean_text(venue, multiline=False)
+        summary_kept = clean_text(summary, multiline=True)
+        description_kept = clean_text(description, multiline=True)
+        body_kept = clean_text("本文" + body, multiline=True)
+        news_title_kept = clean_text("お知らせ" + title, multiline=False)
+        assert MeetingPage.objects.get(pk=meeting.pk).title == title_kept
+        assert NewsPage.objects.get(pk=news.pk).body[0].value.source == (
+            f"<p>{escape(body_kept)}</p>"
+        )
+
+        entries = atom_entries(client, "/feeds/atom.xml")
+        meeting_entry = entries[CouncilFeed.item_guid(None, meeting)]
+        assert meeting_entry["title"] == title_kept
+        assert meeting_entry["summary"] == (summary_kept or "会議の記録")
+        assert entries[CouncilFeed.item_guid(None, news)]["title"] == news_title_kept
+        body_entries = atom_entries(client, council["body"].url + "feed/atom/")
+        assert body_entries[CouncilFeed.item_guid(None, meeting)]["title"] == title_kept
+
+        event = calendar_events(client, "/feeds/meetings.ics")[f"meeting-{meeting.pk}"]
+        assert str(event["summary"]) == f"全体会 {title_kept}"
+        if venue_kept:
+            assert str(event["location"]) == venue_kept
+        else:
+            assert "location" not in event
+        lines = ["対面", "開催済み"] + ([summary_kept] if summary_kept else [])
+        assert str(event["description"]) == "\n".join(lines)
+        assert f"meeting-{meeting.pk}" in calendar_events(
+            client, council["body"].url + "feed/ical/"
+        )
+
+        data, _ = page_jsonld(client, meeting)
+        assert data["name"] == title_kept
+        assert data.get("description", "") == summary_kept
+        if venue_kept:
+            assert data["location"]["name"] == venue_kept
+        data, text = page_jsonld(client, news)
+        assert data["headline"] == news_title_kept
+        assert data.get("description", "") == (description_kept or summary_kept)
+        assert body_kept in text
+
+        locations = sitemap_locations(client)
+        assert meeting.full_url in locations and news.full_url in locations
+
+
+@pytest.fixture
+def fukushi_map(home_page):
+    VacancyPageFactory(parent=home_page)
+    return FacilityIndexPageFactory(parent=home_page)
+
+
+@PROPERTY
+@given(name=editor_text(), address=editor_text(), summary=editor_text(), note=editor_text())
+def test_facility_outputs_give_back_the_cleaned_text(
+    admin_client, fukushi_map, name, address, summary, note
+):
+    client = admin_client
+    with rolled_back():
+        facility = FacilityPageFactory(
+            parent=fukushi_map,
+            title="サンプル" + name,
+            address="本庄" + address,
+            summary=summary,
+            latitude="36.240000",
+            longitude="139.190000",
+            municipality=Municipality.objects.get(name="本庄市"),
+            services=[(NYUSHO, 40, [])],
+        )
+        month = dt.date(2026, 11, 1)
+        VacancyFigureFactory(facility=facility, service_type=NYUSHO, month=month, note=note)
+        name_kept = clean_text("サンプル" + name, multiline=False)
+        address_kept = clean_text("本庄" + address, multiline=False)
+        note_kept = clean_text(note, multiline=False)
+        assert VacancyFigure.objects.get(facility=facility).note == note_kept
+
+        response = client.get(fukushi_map.url + "markers/")
+        assert response.status_code == 200
+        (marker,) = json.loads(response.content)["facilities"]
+        assert (marker["name"], marker["address"]) == (name_kept, address_kept)
+
+        data, _ = page_jsonld(client, FacilityPage.objects.get(pk=facility.pk))
+        assert data["name"] == name_kept
+        assert data["address"]["streetAddress"] == address_kept
+
+        response = client.get("/admin/vacancies/csv/?month=2026-11")
+        assert response.status_code == 200
+        rows, errors = read_csv(response.content)
+        assert errors == []
+        (row,) = [cells for _, cells in rows if cells[0] == str(facility.pk)]
+        assert row[1] == name_kept and row[2] == NYUSHO and row[7] == note_kept
+
+        assert facility.full_url in sitemap_locations(client)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(title=editor_text(), venue=editor_text(), summary=editor_text())
+def test_text_typed_into_the_admin_form_comes_back_cleaned(
+    admin_client, council, title, venue, summary
+):
+    with rolled_back():
+        meeting = MeetingPageFactory(parent=council["body"], start_time=dt.time(14, 0))
+        response = admin_client.post(
+            f"/admin/pages/{meeting.pk}/edit/",
+            meeting_form_data(
+                title="会議" + title,
+                slug=meeting.slug,
+                date="2023-07-03",
+                start_time="14:00",
+                venue=venue,
+                summary=summary,
+            ),
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        # Posted text is stripped by Django's form fields, then cleaned by the model's.
+        title_kept = clean_text(clean_text("会議" + title).strip(), multiline=False)
+        venue_kept = clean_text(clean_text(venue).strip(), multiline=False)
+        summary_kept = clean_text(summary).strip()
+        stored = MeetingPage.objects.get(pk=meeting.pk)
+        assert (stored.title, stored.venue, stored.summary) == (
+            title_kept,
+            venue_kept,
+            summary_kept,
+        )
+        entry = atom_entries(client=admin_client, url="/feeds/atom.xml")[
+            CouncilFeed.item_guid(None, stored)
+        ]
+        assert entry["title"] == title_kept
+        event = calendar_events(admin_client, "/feeds/meetings.ics")[f"meeting-{meeting.pk}"]
+        assert str(event["summary"]) == f"全体会 {title_kept}"
+        data, _ = page_jsonld(admin_client, stored)
+        assert data["name"] == title_kept
 
 
 def test_calendar_of_unsaved_meetings_with_raw_text_parses():

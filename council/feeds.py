@@ -9,17 +9,45 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 from icalendar import Calendar, Event
 from wagtail.models import Page, Site
+
+from home.text import clean_text, xml_text
 
 FEED_LENGTH = 30
 TOKYO = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+class XMLTextGenerator(SimplerXMLGenerator):
+    """Writes only characters XML 1.0 allows, in text and attributes.
+
+    Text is cleaned when saved (``home.text``); this keeps a row stored before that,
+    or written past the models, from failing the feed for everyone.
+    """
+
+    def characters(self, content):
+        super().characters(xml_text(content))
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: xml_text(value) for key, value in (attrs or {}).items()})
+
+
+class SafeAtom1Feed(Atom1Feed):
+    def write(self, outfile, encoding):
+        # Atom1Feed.write with the generator above.
+        handler = XMLTextGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class CouncilFeed(Feed):
     """New and updated pages of ``pages`` (meeting records, yearly reports, news), newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
     author_name = "児玉郡市自立支援協議会"
     subtitle = "会議の記録、活動報告・活動計画、お知らせの新着です。"
 
@@ -79,7 +107,7 @@ def meetings_calendar(meetings, name, host):
     calendar.add("prodid", "-//児玉郡市自立支援協議会//会議予定//JA")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", clean_text(name, multiline=False))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now().astimezone(dt.UTC)
     for meeting in meetings:
@@ -87,7 +115,9 @@ def meetings_calendar(meetings, name, host):
         event.add("uid", f"meeting-{meeting.pk}@{host}")
         event.add("dtstamp", stamp)
         committee = getattr(meeting, "committee", None)
-        event.add("summary", f"{committee.title} {meeting.title}" if committee else meeting.title)
+        summary = f"{committee.title} {meeting.title}" if committee else meeting.title
+        # Cleaned again here: see XMLTextGenerator.
+        event.add("summary", clean_text(summary, multiline=False))
         start = meeting.starts_at()
         if start is None or meeting.is_written:
             event.add("dtstart", meeting.date)
@@ -99,12 +129,12 @@ def meetings_calendar(meetings, name, host):
                 end = start + dt.timedelta(hours=1)
             event.add("dtend", end.astimezone(TOKYO))
         if meeting.venue and not meeting.is_written:
-            event.add("location", meeting.venue)
+            event.add("location", clean_text(meeting.venue, multiline=False))
         event.add("status", meeting.calendar_status)
         description = [meeting.get_format_display(), meeting.get_status_display()]
         if meeting.summary:
             description.append(meeting.summary)
-        event.add("description", "\n".join(description))
+        event.add("description", clean_text("\n".join(description), multiline=True))
         if meeting.url_path:
             event.add("url", meeting.full_url or "")
         calendar.add_component(event)

@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 from .listing import page_tree
+from .text import clean_form_data, clean_instance
 
 # Feature apps add sections to the home page through this Wagtail hook, so that
 # ``home`` needs no import of them: fn(request, home_page) -> dict with a
@@ -21,10 +22,14 @@ HOME_PAGE_SECTIONS_HOOK = "home_page_sections"
 
 
 class BasePageForm(WagtailAdminPageForm):
-    """Lets a page's ``clean()`` see where the page is going, before it is in the tree."""
+    """Lets a page's ``clean()`` see where the page is going, before it is in the tree.
 
-    def __init__(self, *args, parent_page=None, **kwargs):
-        super().__init__(*args, parent_page=parent_page, **kwargs)
+    What the editor posted is cleaned of control characters first (``home.text``), so
+    that a NUL pasted with a text is removed like the others rather than refused.
+    """
+
+    def __init__(self, data=None, *args, parent_page=None, **kwargs):
+        super().__init__(clean_form_data(data), *args, parent_page=parent_page, **kwargs)
         self.instance.validation_parent = parent_page
 
 
@@ -67,7 +72,11 @@ class BasePage(Page):
 
         Those run only then, not on every save: approving or publishing a stored revision
         must not fail because another page changed in the meantime.
+
+        Editors' text is cleaned first (``home.text``), so that the length checks see
+        what will be stored and the revision holds the cleaned text.
         """
+        clean_instance(self)
         errors = {}
         try:
             super().full_clean(*args, **kwargs)

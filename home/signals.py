@@ -1,9 +1,12 @@
-"""Keep the Japanese search index in step with publishing."""
+"""Keep the Japanese search index in step with publishing; clean editors' text before saving."""
 
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from . import search
+from .text import clean_instance
 
 
 @receiver(page_published)
@@ -14,3 +17,13 @@ def index_published_page(sender, instance, **kwargs):
 @receiver(page_unpublished)
 def drop_unpublished_page(sender, instance, **kwargs):
     search.remove_page(instance)
+
+
+@receiver(pre_save)
+def clean_editor_text(sender, instance, raw=False, **kwargs):
+    """Every page, and every model of an app whose config says ``editor_text = True``
+    (snippets, settings, inline rows, vacancy figures): see ``home.text``."""
+    if raw:
+        return
+    if issubclass(sender, Page) or getattr(sender._meta.app_config, "editor_text", False):
+        clean_instance(instance)

@@ -4,7 +4,8 @@ Writing (``write_csv``): a cell that begins with ``=``, ``+``, ``-``, ``@``, a t
 or a carriage return is one Excel or LibreOffice may run as a formula ("CSV
 injection"); it is written with a ``'`` in front, which makes it text. A cell
 that already begins with ``'`` gets one more, so that reading can tell the two
-apart. Numbers are written as they are.
+apart. Numbers are written as they are. A NUL, which no spreadsheet keeps, is
+left out.
 
 Reading (``read_csv``) takes what spreadsheet programs save: UTF-8 with or
 without a BOM, Shift_JIS (CP932), and LF, CRLF or CR-only line ends. It
@@ -37,7 +38,9 @@ def neutralise(value):
         return ""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)
-    text = str(value)
+    # A NUL cannot be read back (``read_csv`` refuses the row); text is cleaned of it when
+    # saved, but a row stored before that must not make the downloaded file unreadable.
+    text = str(value).replace("\0", "")
     return TEXT_MARK + text if text.startswith(ESCAPED_STARTS) else text
 
 

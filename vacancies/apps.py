@@ -7,5 +7,7 @@ class VacanciesConfig(AppConfig):
     name = "vacancies"
     verbose_name = "空き情報"
     default_auto_field = "django.db.models.BigAutoField"
+    # Text typed into this app's models is cleaned before saving (home.text).
+    editor_text = True
     # Demo content, loaded by home.demo: the 空き情報 page, then generated figures.
     demo_data = [("demo/vacancies.yaml", "vacancies.demo_figures.add_figures")]

@@ -10,17 +10,25 @@ import time
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group, User
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowState
 
+from council.models import MeetingPage
+from editorial.roles import APPROVER, SECRETARIAT
 from facilities.models import FacilityService, ServiceType
 from tests.factories import (
+    CommitteePageFactory,
+    CouncilIndexPageFactory,
     FacilityIndexPageFactory,
     FacilityPageFactory,
+    MeetingPageFactory,
     VacancyFigureFactory,
     VacancyPageFactory,
+    meeting_form_data,
 )
 from vacancies.models import VacancyFigure, VacancySettings
 from vacancies.views import SIGNING_SALT
@@ -396,3 +404,128 @@ def test_the_untampered_preview_applies(admin_client, homes):
     assert apply(admin_client, payload).status_code == 302
     assert snapshot() != before
     assert set(VacancyFigure.objects.values_list("vacancies", flat=True)) == {2}
+
+
+# --- Review actions (承認者 approving or rejecting from the page editor) ---------------------
+
+
+def member(username, role):
+    user = User.objects.create_user(username, f"{username}@example.jp", "x")
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def review(client, home_page):
+    """A meeting record submitted by the secretariat, waiting for the approver."""
+    about = CouncilIndexPageFactory(parent=home_page)
+    committee = CommitteePageFactory(parent=about, title="全体会", slug="zentai", kind="plenary")
+    meeting = MeetingPageFactory(parent=committee, title="第1回全体会", slug="zentai-1")
+    client.force_login(member("jimukyoku", SECRETARIAT))
+    data = meeting_form_data(action="submit", title="第1回全体会(提出版)", slug="zentai-1")
+    assert client.post(edit_url(meeting), data).status_code == 302
+    client.force_login(member("shonin", APPROVER))
+    return MeetingPage.objects.get(pk=meeting.pk)
+
+
+def edit_url(page):
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def review_post(name="approve", extra='{"comment": "確認しました"}'):
+    data = meeting_form_data(action="workflow-action", title="承認者が書き換えた題名")
+    if name is not None:
+        data["workflow-action-name"] = name
+    if extra is not None:
+        data["workflow-action-extra-data"] = extra
+    return data
+
+
+def approve_first(client, meeting):
+    response = client.post(edit_url(meeting), review_post())
+    assert response.status_code == 302
+    return review_post()
+
+
+def reject_first(client, meeting):
+    response = client.post(edit_url(meeting), review_post("reject", '{"comment": "直して"}'))
+    assert response.status_code == 302
+    return review_post()
+
+
+REVIEW_REFUSED = "この操作は行えません"
+REVIEW_CASES = {
+    "操作の名前がない": lambda c, m: review_post(name=None),
+    "操作の名前が空": lambda c, m: review_post(name=""),
+    "操作の名前が公開": lambda c, m: review_post(name="publish"),
+    "操作の名前がほかの課題のもの": lambda c, m: review_post(name="cancel"),
+    "追加データがJSONでない": lambda c, m: review_post(extra="{not json"),
+    "追加データが配列": lambda c, m: review_post(extra="[1, 2]"),
+    "追加データが深い入れ子": lambda c, m: review_post(extra="[" * 100_000),
+    "追加データに知らないキー": lambda c, m: review_post(extra='{"comment": "", "user": 1}'),
+    "追加データで更新を止める": lambda c, m: review_post(extra='{"update": false}'),
+    "コメントが配列": lambda c, m: review_post(extra='{"comment": ["a", "b"]}'),
+    "コメントが数": lambda c, m: review_post(extra='{"comment": 1e999}'),
+    "コメントがnull": lambda c, m: review_post(extra='{"comment": null}'),
+    "コメントにNUL": lambda c, m: review_post(extra='{"comment": "確認\\u0000しました"}'),
+    "コメントが片割れのサロゲート": lambda c, m: review_post(extra='{"comment": "\\ud800"}'),
+    "承認の後にもう一度承認": approve_first,
+    "差し戻しの後に承認": reject_first,
+}
+
+
+@pytest.mark.parametrize("case", list(REVIEW_CASES))
+def test_hostile_review_posts_are_refused_and_change_nothing(client, review, case):
+    data = REVIEW_CASES[case](client, review)
+    before = snapshot()
+    response = client.post(edit_url(review), data)
+    # Refused back to the editor, which shows why (as Wagtail's own workflow views do); once
+    # the review is over, the approver may not open the editor at all.
+    assert response.status_code == 302, response
+    shown = client.get(response["Location"]).content.decode()
+    if response["Location"] == edit_url(review):
+        assert REVIEW_REFUSED in shown
+    else:
+        assert response["Location"] == reverse("wagtailadmin_home")
+        assert "アクセス権がありません" in shown
+    assert snapshot() == before
+
+
+def test_the_untampered_review_post_approves(client, review):
+    before = snapshot()
+    response = client.post(edit_url(review), review_post())
+    assert response.status_code == 302
+    assert snapshot() != before
+    meeting = MeetingPage.objects.get(pk=review.pk)
+    assert meeting.live and meeting.title == "第1回全体会(提出版)"
+
+
+def workflow_action_url(meeting, action, task_state_id=None):
+    task_state = meeting.current_workflow_state.current_task_state
+    return reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[meeting.pk, action, task_state_id or task_state.pk],
+    )
+
+
+WORKFLOW_VIEW_CASES = {
+    "知らない操作": lambda m: (workflow_action_url(m, "publish"), {"comment": ""}),
+    "存在しない課題の状態": lambda m: (workflow_action_url(m, "approve", 999_999), {}),
+    "巨大な課題の状態": lambda m: (workflow_action_url(m, "approve", int(HUGE)), {}),
+    "存在しないページ": lambda m: (
+        reverse("wagtailadmin_pages:workflow_action", args=[999_999, "approve", 1]),
+        {},
+    ),
+    "コメントにNUL": lambda m: (workflow_action_url(m, "reject"), {"comment": "直して\x00"}),
+}
+
+
+@pytest.mark.parametrize("case", list(WORKFLOW_VIEW_CASES))
+def test_hostile_posts_to_the_workflow_action_view_change_nothing(client, review, case):
+    url, data = WORKFLOW_VIEW_CASES[case](review)
+    before = snapshot()
+    response = client.post(url, data)
+    assert response.status_code in (302, 400, 403, 404)
+    if response.status_code == 302:
+        assert "/login/" not in response["Location"]
+    assert snapshot() == before

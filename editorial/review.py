@@ -48,6 +48,39 @@ def refuse_posts_from_reviewers(request, page):
     return redirect("wagtailadmin_pages:edit", page.pk)
 
 
+def review_data(task, action, text):
+    """The workflow action's extra data (a JSON object from the editor's modal), checked by the
+    action's own form; None when it is not what the modal could have sent.
+
+    Unknown keys would reach ``on_action`` as keyword arguments, and strings that are not
+    text (a NUL, half of a surrogate pair) would reach the database.
+    """
+    try:
+        extra = json.loads(text or "{}")
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(extra, dict) or not all(isinstance(v, str) for v in extra.values()):
+        return None
+    if not all(is_text(v) for v in extra.values()):
+        return None
+    form_class = task.specific.get_form_for_action(action)
+    if form_class is None:
+        return {} if not extra else None
+    form = form_class(extra)
+    if set(extra) - set(form.fields) or not form.is_valid():
+        return None
+    return form.cleaned_data
+
+
+def is_text(value):
+    """Whether a string can be stored: UTF-8 without NUL characters."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
 def perform_review(request, page):
     task = page.current_workflow_task
     action = request.POST.get("workflow-action-name", "")
@@ -56,11 +89,10 @@ def perform_review(request, page):
         if task
         else {}
     )
-    try:
-        extra = json.loads(request.POST.get("workflow-action-extra-data") or "{}")
-    except ValueError:
-        extra = None
-    if action not in allowed or not isinstance(extra, dict):
+    extra = None
+    if action in allowed:
+        extra = review_data(task, action, request.POST.get("workflow-action-extra-data"))
+    if extra is None:
         messages.error(
             request, "この操作は行えません。ページを開き直してから、もう一度お試しください。"
         )

@@ -1,5 +1,6 @@
 """Roles: what each group may open and change in the admin, refused forms, private pages, setup."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -7,6 +8,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import (
@@ -315,6 +317,7 @@ def tampered_posts(site):
             reverse("vacancy_monthly") + f"?month={month}",
             {
                 "month": month,
+                "loaded_at": (timezone.now() - dt.timedelta(seconds=1)).isoformat(),
                 "form-TOTAL_FORMS": "1",
                 "form-INITIAL_FORMS": "1",
                 "form-0-facility": facility.pk,

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "council",
     "facilities",
     "vacancies",
+    "opendata",
     "editorial",
     "operations",
     "cms",

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial import page_passwords
 from home import views as home_views
+from opendata.api import api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("feeds/", include("council.urls")),
     # Dataset files; the page /opendata/ itself is a Wagtail page (opendata.OpenDataPage).
     path("opendata/", include("opendata.urls")),
+    path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("favicon.ico", home_views.favicon),

@@ -147,7 +147,12 @@ def _vacancy_figures():
 
     return VacancyFigure.objects.latest_figures(
         VacancySettings.tracked_for_default_site(), FacilityPage.objects.live().public()
-    ).order_by("service_type__sort_order", "facility__kana_sort", "facility_id")
+    ).order_by(
+        "service_type__category__sort_order",
+        "service_type__sort_order",
+        "facility__kana_sort",
+        "facility_id",
+    )
 
 
 def build_vacancies(request, fmt):

@@ -341,3 +341,21 @@ def test_vacancy_dataset_only_while_the_vacancy_page_is_public(client, opendata,
 
 def test_vacancy_dataset_is_absent_without_a_vacancy_page(client, opendata):
     assert client.get("/opendata/vacancies.csv").status_code == 404
+
+
+def test_publishing_a_page_purges_the_open_data_files(opendata, index, settings):
+    from tests.test_production import RecordingBackend
+
+    facility = FacilityPageFactory(parent=index)
+    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": "tests.test_production.RecordingBackend"}}
+    RecordingBackend.purged = []
+    facility.title = "サンプル事業所(名前を変更)"
+    facility.save_revision().publish()
+    base = "http://localhost"
+    for url in (
+        "/opendata/facilities.csv",
+        "/opendata/facilities.geojson",
+        "/opendata/meetings.csv",
+    ):
+        assert base + url in RecordingBackend.purged
+    assert base + opendata.url in RecordingBackend.purged

@@ -450,7 +450,8 @@ def meetings(request, filters: Query[MeetingFilters]):
     """公開している会議の記録を、開催日の新しい順に返します。"""
     pages = MeetingPage.objects.live().public().defer_streamfields()
     bodies = {
-        c.path: c for c in CommitteePage.objects.live().public().only("title", "slug", "path")
+        c.path: c
+        for c in CommitteePage.objects.live().public().only("title", "slug", "path", "depth")
     }
     if filters.body:
         chosen = [c for c in bodies.values() if c.slug == filters.body]

@@ -307,6 +307,17 @@ def test_meetings(client, council):
     data(client, "/api/v1/meetings", {"year": "R5"}, status=422)
 
 
+def test_meeting_queries_do_not_grow_with_meetings(client, council, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20) as few:
+        get(client, "/api/v1/meetings", {"body": "zentaikai"})
+    plenary = council["first"].get_parent()
+    for day in range(1, 9):
+        MeetingPageFactory(parent=plenary, date=dt.date(2024, 9, day))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        answer = data(client, "/api/v1/meetings", {"body": "zentaikai"})
+    assert answer["count"] == 11
+
+
 def test_news(client, home_page):
     index = NewsIndexPageFactory(parent=home_page)
     NewsPageFactory(parent=index, title="研修会", date=dt.date(2024, 5, 1), kind="seminar")

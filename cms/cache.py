@@ -3,7 +3,9 @@
 ``wagtail.contrib.frontend_cache`` already purges a page's own URLs when it is
 published or unpublished. The pages that list it change too: its parent (the
 news list, the facility directory, a committee's meeting list), the home page
-(latest news), the sitemap and the council's feeds. This module purges those.
+(latest news), the sitemap, the council's feeds and the open data page with its
+dataset files. This module purges those. (The JSON API's answers, whose URLs carry
+any query string, are not purged; they are shared for five minutes at most.)
 
 A change of a page's privacy purges the page, the pages below it, the pages that
 list it and the pages that show its data (``home.privacy``), as publishing does:
@@ -20,6 +22,8 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from home.privacy import PAGES_SHOWING_DATA_OF_HOOK
+from opendata.datasets import DATASETS
+from opendata.models import OpenDataPage
 
 # Site-wide URLs whose content depends on the published pages.
 LISTING_URL_NAMES = ["sitemap", "council_atom", "council_calendar"]
@@ -44,6 +48,20 @@ def listing_urls(page):
             urls.append(root_url + reverse(name))
         except NoReverseMatch:
             continue
+    urls.extend(open_data_urls(root_url))
+    return urls
+
+
+def open_data_urls(root_url):
+    """The open data page and every dataset file: any page may be in a dataset."""
+    urls = [
+        root_url + reverse("opendata_file", args=[dataset.slug, fmt])
+        for dataset in DATASETS
+        for fmt in dataset.formats
+    ]
+    page = OpenDataPage.objects.live().first()
+    if page is not None:
+        urls.append(page.get_full_url())
     return urls
 
 

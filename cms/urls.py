@@ -7,12 +7,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial import page_passwords
 from home import views as home_views
+from opendata.api import api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search_view, name="search"),
     path("feeds/", include("council.urls")),
+    # Dataset files; the page /opendata/ itself is a Wagtail page (opendata.OpenDataPage).
+    path("opendata/", include("opendata.urls")),
+    path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("favicon.ico", home_views.favicon),

@@ -17,7 +17,8 @@ below it, and nothing lower down can take it away. The tree is::
     ├── お知らせ (NewsIndexPage) > お知らせ
     ├── 会議の記録 (MeetingArchivePage, the list of records)
     ├── ふくしマップ (FacilityIndexPage) > 事業所
-    └── 空き情報 (VacancyPage)
+    ├── 空き情報 (VacancyPage)
+    └── オープンデータ (OpenDataPage)
 
 * 事務局 edits the home page, so it holds add/change/lock on the HomePage;
   that reaches every section below, including the facility pages (Wagtail
@@ -108,11 +109,12 @@ def _collection_perms(collection, app_label, model, actions):
 ROLES = (
     Role(
         name=SECRETARIAT,
-        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先",
+        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("council", "businessitem", ("add", "change", "delete", "view")),
             *_model_perms("home", "secretariatcontact", ("change", "view")),
+            *_model_perms("opendata", "opendatasettings", ("change", "view")),
             ("home", "homepage", "set_page_privacy"),
         ),
         collection_permissions=(

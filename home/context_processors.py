@@ -1,14 +1,14 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
-FOOTER_SLUGS = ("sitemap", "accessibility")
+FOOTER_SLUGS = ("sitemap", "accessibility", "opendata")
 
 
 def site_navigation(request):
     """The home page's live, public children, fetched once per request.
 
     ``nav_items``: the home page and its children marked 'show in menus';
-    ``footer_pages``: the sitemap and accessibility pages by slug.
+    ``footer_pages``: the sitemap, accessibility and open data pages by slug.
     """
 
     def children():

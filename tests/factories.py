@@ -268,3 +268,16 @@ class VacancyFigureFactory(factory.django.DjangoModelFactory):
         if isinstance(kwargs.get("service_type"), str):
             kwargs["service_type"] = ServiceType.objects.get(name=kwargs["service_type"])
         return super()._create(model_class, *args, **kwargs)
+
+
+# --- Open data -----------------------------------------------------------------
+
+from opendata.models import OpenDataPage  # noqa: E402
+
+
+class OpenDataPageFactory(PublishedPageFactory):
+    title = "オープンデータ"
+    slug = "opendata"
+
+    class Meta:
+        model = OpenDataPage

@@ -22,6 +22,7 @@ PAGES_PER_TYPE = {
     "facilities.FacilityIndexPage": 1,
     "facilities.FacilityPage": 60,
     "vacancies.VacancyPage": 1,
+    "opendata.OpenDataPage": 1,
 }
 ROWS = {
     "council.CommitteeMember": 48,
@@ -64,6 +65,7 @@ def test_the_demo_loads_once_and_a_second_load_changes_nothing():
         "sitemap",
         "fukushi-map",
         "aki",
+        "opendata",
     ]
 
     before = state()

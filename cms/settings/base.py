@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "council",
     "facilities",
     "vacancies",
+    "opendata",
     "editorial",
     "operations",
     "cms",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "corsheaders",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "cms.security.PermissionsPolicyMiddleware",
     "cms.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS for the read-only API only (CORS_URLS_REGEX); before CommonMiddleware, as it asks.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -293,6 +297,13 @@ FACILITY_MAP_ATTRIBUTION = os.environ.get(
     '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
 )
 FACILITY_MAP_CENTER = (36.215, 139.15)
+
+# --- The read-only JSON API (opendata/api.py, /api/v1/) -------------------------------------
+# Any site may read it from a browser: GET only, no cookies sent across origins.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # --- Content-Security-Policy (django-csp) ------------------------------------------------------
 # Public pages: scripts, styles, fonts and data from the site only; images also from the

@@ -166,17 +166,17 @@ class FacilitySearch:
                 pages = pages.filter(condition)
         return pages
 
+    def ordered(self):
+        """The matching facilities in the chosen order (50音順 or 市町順)."""
+        pages = self.filtered()
+        if self.sort == "muni":
+            return pages.order_by("municipality__sort_order", "kana_sort", "name_kana", "pk")
+        return pages.order_by("kana_sort", "name_kana", "pk")
+
     @cached_property
     def results_page(self):
-        pages = (
-            self.filtered()
-            .select_related("municipality")
-            .prefetch_related("services__service_type", "features")
-        )
-        if self.sort == "muni":
-            pages = pages.order_by("municipality__sort_order", "kana_sort", "name_kana", "pk")
-        else:
-            pages = pages.order_by("kana_sort", "name_kana", "pk")
+        pages = self.ordered().select_related("municipality")
+        pages = pages.prefetch_related("services__service_type", "features")
         return paginate(self.request, pages, PER_PAGE)
 
     @property

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class OpenDataConfig(AppConfig):
+    """オープンデータ: the datasets page, their files and the read-only JSON API."""
+
+    name = "opendata"
+    verbose_name = "オープンデータ"
+    default_auto_field = "django.db.models.BigAutoField"
+    # Demo content, loaded by home.demo.
+    demo_data = ["demo/opendata.yaml"]

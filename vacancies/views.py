@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from home.text import clean_form_data
+
 from .csv_sheet import MAX_UPLOAD_BYTES, read_sheet, write_sheet
 from .forms import VacancyRowFormSet, parse_month
 from .models import (
@@ -66,7 +68,7 @@ def monthly_view(request):
     last = VacancyFigure.objects.by_row(previous_month(month))
 
     if request.method == "POST":
-        formset = VacancyRowFormSet(request.POST)
+        formset = VacancyRowFormSet(clean_form_data(request.POST))
         expected = {(f.pk, s.pk) for f, s in rows}
         if formset.is_valid():
             submitted = [form.cleaned_data for form in formset]

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -31,6 +31,14 @@ class BasePageForm(WagtailAdminPageForm):
     def __init__(self, data=None, *args, parent_page=None, **kwargs):
         super().__init__(clean_form_data(data), *args, parent_page=parent_page, **kwargs)
         self.instance.validation_parent = parent_page
+
+
+class CleanTextAdminForm(WagtailAdminModelForm):
+    """The admin form of snippets and settings (their ``base_form_class``): what was posted
+    is cleaned of control characters first, as ``BasePageForm`` does for pages."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(clean_form_data(data), *args, **kwargs)
 
 
 class BasePagePermissionTester(PagePermissionTester):
@@ -290,6 +298,8 @@ class SecretariatContact(BaseSiteSetting):
         FieldPanel("office_hours"),
         FieldPanel("note"),
     ]
+
+    base_form_class = CleanTextAdminForm
 
     class Meta:
         verbose_name = "事務局の連絡先"

@@ -23,6 +23,7 @@ import feedparser
 import icalendar
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Page
@@ -30,7 +31,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from council.feeds import CouncilFeed, meetings_calendar
 from council.models import BusinessItem, MeetingHandout, MeetingPage, NewsPage
-from facilities.models import FacilityPage, Municipality
+from facilities.models import FacilityPage, Municipality, ServiceType
 from home.models import SecretariatContact
 from home.spreadsheets import read_csv, write_csv
 from home.text import clean_data, clean_instance, clean_text, xml_text
@@ -251,6 +252,55 @@ def test_a_nul_pasted_into_the_admin_form_is_removed_not_refused(admin_client, h
     page.refresh_from_db()
     assert page.title == "一般ページ"
     assert page.intro == "はじめに\n二行目"
+
+
+def test_a_nul_pasted_into_a_snippet_or_setting_form_is_removed_not_refused(
+    admin_client, home_page
+):
+    response = admin_client.post(
+        "/admin/snippets/council/businessitem/add/",
+        {"number": "98", "name": "研修\x00計画", "description": "一行目\r\n\x00二行目"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = BusinessItem.objects.get(number=98)
+    assert (item.name, item.description) == ("研修計画", "一行目\n二行目")
+    site = home_page.get_site()
+    response = admin_client.post(
+        f"/admin/settings/home/secretariatcontact/{site.pk}/",
+        {"name": "事務局\x00", "address": "本庄市\x00本庄3-5-3", "office_hours": "平日\x0b"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contact = SecretariatContact.for_site(site)
+    assert (contact.name, contact.address, contact.office_hours) == (
+        "事務局",
+        "本庄市本庄3-5-3",
+        "平日",
+    )
+
+
+def test_a_nul_pasted_into_the_monthly_vacancy_screen_is_removed(admin_client, home_page):
+    index = FacilityIndexPageFactory(parent=home_page)
+    facility = FacilityPageFactory(parent=index, services=[(NYUSHO, 40, [])])
+    VacancyPageFactory(parent=home_page)
+    month = dt.date(2026, 11, 1)
+    response = admin_client.post(
+        f"/admin/vacancies/monthly/?month={month:%Y-%m}",
+        {
+            "month": f"{month:%Y-%m}",
+            "loaded_at": timezone.now().isoformat(),
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "5000",
+            "form-0-facility": str(facility.pk),
+            "form-0-service_type": str(ServiceType.objects.get(name=NYUSHO).pk),
+            "form-0-vacancies": "2",
+            "form-0-for_whom": "any",
+            "form-0-note": "体験\x00可",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert VacancyFigure.objects.get(facility=facility, month=month).note == "体験可"
 
 
 # --- Outputs stay valid for existing rows that were never cleaned --------------------

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from home.text import clean_form_data
+
 from .csv_sheet import MAX_UPLOAD_BYTES, read_sheet, write_sheet
 from .forms import VacancyRowFormSet, parse_month
 from .models import (
@@ -120,7 +122,7 @@ def monthly_view(request):
 
     formset = None
     if request.method == "POST":
-        posted = VacancyRowFormSet(request.POST)
+        posted = VacancyRowFormSet(clean_form_data(request.POST))
         valid = posted.is_valid()
         refusal = None
         if unreadable_month:

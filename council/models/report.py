@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from council.blocks import NewPlansBlock, ReportPointsBlock
 from home.dates import fiscal_year_label, wareki, wareki_month
-from home.models import BasePage, BasePageForm
+from home.models import BasePage, BasePageForm, CleanTextAdminForm
 
 
 class BusinessItem(index.Indexed, models.Model):
@@ -35,6 +35,7 @@ class BusinessItem(index.Indexed, models.Model):
     )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    base_form_class = CleanTextAdminForm
 
     class Meta:
         ordering = ["number"]

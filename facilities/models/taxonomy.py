@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.search import index
 
+from home.models import CleanTextAdminForm
+
 
 def validate_local_government_code(value):
     """全国地方公共団体コード: five digits and a check digit (JIS X 0401/0402)."""
@@ -31,6 +33,8 @@ class Municipality(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField("並び順", default=0)
 
+    base_form_class = CleanTextAdminForm
+
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name = "市町"
@@ -46,6 +50,8 @@ class ServiceCategory(models.Model):
         "根拠", max_length=40, blank=True, help_text="例: 障害者総合支援法、児童福祉法"
     )
     sort_order = models.PositiveSmallIntegerField("並び順", default=0)
+
+    base_form_class = CleanTextAdminForm
 
     class Meta:
         ordering = ["sort_order", "pk"]
@@ -86,6 +92,8 @@ class ServiceType(index.Indexed, models.Model):
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
+    base_form_class = CleanTextAdminForm
+
     class Meta:
         ordering = ["category__sort_order", "sort_order", "pk"]
         verbose_name = "サービスの種類"
@@ -99,6 +107,8 @@ class TargetGroup(models.Model):
     name = models.CharField("対象者", max_length=20, unique=True, help_text="例: 知的障害")
     sort_order = models.PositiveSmallIntegerField("並び順", default=0)
 
+    base_form_class = CleanTextAdminForm
+
     class Meta:
         ordering = ["sort_order", "pk"]
         verbose_name = "対象者の区分"
@@ -111,6 +121,8 @@ class TargetGroup(models.Model):
 class Feature(models.Model):
     name = models.CharField("特徴", max_length=40, unique=True, help_text="例: 送迎あり")
     sort_order = models.PositiveSmallIntegerField("並び順", default=0)
+
+    base_form_class = CleanTextAdminForm
 
     class Meta:
         ordering = ["sort_order", "pk"]

@@ -7,5 +7,7 @@ class OpenDataConfig(AppConfig):
     name = "opendata"
     verbose_name = "オープンデータ"
     default_auto_field = "django.db.models.BigAutoField"
+    # The licence setting is typed by editors: control characters are removed on save.
+    editor_text = True
     # Demo content, loaded by home.demo.
     demo_data = ["demo/opendata.yaml"]

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "council",
     "facilities",
     "vacancies",
+    "booklet",
     "editorial",
     "operations",
     "cms",
@@ -293,6 +294,13 @@ FACILITY_MAP_ATTRIBUTION = os.environ.get(
     '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
 )
 FACILITY_MAP_CENTER = (36.215, 139.15)
+
+# The printed ふくしマップ (booklet/): its cover map fetches the tiles above when this is on,
+# each within BOOKLET_MAP_TILE_TIMEOUT seconds; a tile that fails or is late means a map of
+# the points alone.
+BOOKLET_MAP_TILES = os.environ.get("BOOKLET_MAP_TILES", "1") != "0"
+BOOKLET_MAP_TILE_TIMEOUT = 5
+BOOKLET_MAP_TILES_DEADLINE = 15
 
 # --- Content-Security-Policy (django-csp) ------------------------------------------------------
 # Public pages: scripts, styles, fonts and data from the site only; images also from the

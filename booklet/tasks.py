@@ -16,7 +16,9 @@ def build_booklet_task(built_by_id=None):
     # The map page's link shows the newest booklet's date and size.
     index = map_index_page()
     purge_page_from_cache(index)
-    purge_url_from_cache(index.get_site().root_url + download_path())
+    site = index.get_site()
+    if site is not None:
+        purge_url_from_cache(site.root_url + download_path())
     return booklet.pk
 
 

@@ -384,3 +384,17 @@ def test_map_page_links_the_newest_booklet(client, directory):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == booklet.file.open("rb").read()
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_the_build_waits_in_the_queue_for_the_worker(client, directory):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    user = user_with(FACILITY_EDITOR)
+    client.force_login(user)
+    client.post(reverse("booklet_admin"))
+    assert not Booklet.objects.exists()
+    assert DBTaskResult.objects.get().task_path == "booklet.tasks.build_booklet_task"
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert Booklet.objects.get().built_by == user

@@ -121,7 +121,8 @@ def _category_key(service):
 def collect(index=None):
     """Everything the booklet shows, grouped and numbered."""
     index = index or map_index_page()
-    grouped = {}  # municipality -> {category key -> [facility, services]}
+    # municipality -> {category key -> ([(facility, services)] listed there, [pk] named there)}
+    grouped = {}
     municipalities = {}
     for facility in facilities_for(index):
         services = list(facility.services.all())

@@ -17,10 +17,13 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# The printed ふくしマップ needs pango and the Japanese fonts from Debian (scripts/system-deps.sh).
 install: $(UV)
+	@bash scripts/system-deps.sh pdf
 	$(UV) sync --locked --inexact --no-dev
 
 install-dev: $(UV)
+	@bash scripts/system-deps.sh pdf
 	$(UV) sync --locked --inexact
 
 migrate: install

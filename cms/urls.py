@@ -17,6 +17,7 @@ urlpatterns = [
     # Dataset files; the page /opendata/ itself is a Wagtail page (opendata.OpenDataPage).
     path("opendata/", include("opendata.urls")),
     path("api/v1/", api.urls),
+    path("booklet/", include("booklet.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("favicon.ico", home_views.favicon),

@@ -109,13 +109,14 @@ def _collection_perms(collection, app_label, model, actions):
 ROLES = (
     Role(
         name=SECRETARIAT,
-        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス",
+        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("council", "businessitem", ("add", "change", "delete", "view")),
             *_model_perms("home", "secretariatcontact", ("change", "view")),
             *_model_perms("opendata", "opendatasettings", ("change", "view")),
             ("home", "homepage", "set_page_privacy"),
+            ("booklet", "booklet", "build_booklet"),
         ),
         collection_permissions=(
             *_collection_perms(
@@ -142,10 +143,11 @@ ROLES = (
     ),
     Role(
         name=FACILITY_EDITOR,
-        description="ふくしマップの事業所、空き情報のページと月次の入力、事業所の写真",
+        description="ふくしマップの事業所と冊子(PDF)の作成、空き情報のページと月次の入力、事業所の写真",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("vacancies", "vacancyfigure", ("add", "change", "delete", "view")),
+            ("booklet", "booklet", "build_booklet"),
         ),
         collection_permissions=_collection_perms(
             FACILITY_PHOTOS, "wagtailimages", "image", ("add", "choose")

@@ -8,6 +8,10 @@ this way).
     fn(facility_page, request) -> None, or a dict with a "template" key and the
     context that template needs. Shown after the table of services.
 
+``FACILITY_INDEX_SECTIONS_HOOK``
+    fn(index_page, request) -> None, or a dict with a "template" key and the
+    context that template needs. Shown on ふくしマップ after the results.
+
 ``FACILITY_SEARCH_FILTERS_HOOK``
     fn(request) -> None or a :class:`ToggleFilter`, offered as one more checkbox
     of the facility search, with its count, like 拠点登録あり.
@@ -20,6 +24,7 @@ from django.db.models import Q
 
 FACILITY_PAGE_SECTIONS_HOOK = "facility_page_sections"
 FACILITY_SEARCH_FILTERS_HOOK = "facility_search_filters"
+FACILITY_INDEX_SECTIONS_HOOK = "facility_index_sections"
 
 
 @dataclass

@@ -6,8 +6,13 @@ import segno
 from django.http import HttpResponse
 
 
+def qr_code(url):
+    """The QR code of ``url``, with the error correction every printed code of the site uses."""
+    return segno.make(url, error="m")
+
+
 def qr_response(url, kind, filename):
-    code = segno.make(url, error="m")
+    code = qr_code(url)
     buffer = io.BytesIO()
     if kind == "svg":
         code.save(buffer, kind="svg", scale=8, border=4, title=url, xmldecl=True)

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "facilities",
     "vacancies",
     "opendata",
+    "booklet",
     "editorial",
     "operations",
     "cms",
@@ -304,6 +305,12 @@ CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# The printed ふくしマップ (booklet/): its cover map fetches the tiles above when this is on,
+# each within BOOKLET_MAP_TILE_TIMEOUT seconds; a tile that fails or is late means a map of
+# the points alone.
+BOOKLET_MAP_TILES = os.environ.get("BOOKLET_MAP_TILES", "1") != "0"
+BOOKLET_MAP_TILE_TIMEOUT = 5
+BOOKLET_MAP_TILES_DEADLINE = 15
 
 # --- Content-Security-Policy (django-csp) ------------------------------------------------------
 # Public pages: scripts, styles, fonts and data from the site only; images also from the

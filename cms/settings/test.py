@@ -13,6 +13,9 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# No network in tests: the booklet's cover map is drawn from the coordinates (tests that
+# cover the tiles give a fetcher of their own).
+BOOKLET_MAP_TILES = False
 # Client.login() authenticates without a request, which django-axes refuses; logins
 # through the login views are still throttled (tests/test_logins.py).
 AUTHENTICATION_BACKENDS = [

@@ -521,3 +521,116 @@ def test_the_dry_run_loads_the_site_in_bulk(index, admin_user, django_assert_max
     with django_assert_max_num_queries(6):
         result = engine.plan(rows, SOURCE)
     assert len(result.unchanged) == 30 and len(result.new) == 1
+
+
+# --- Admin screens ------------------------------------------------------------------------------
+
+
+def role_user(role):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username=f"u-{abs(hash(role))}", password="x")
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def upload(client, files, **data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    payload = {"kind": "wam", "source_date": "", **data}
+    if not payload["source_date"]:
+        from facilities.imports.views import month_choices
+
+        payload["source_date"] = month_choices()[0][0]
+    payload["files"] = [SimpleUploadedFile(name, content) for name, content in files]
+    return client.post("/admin/facilities/import/", payload)
+
+
+@pytest.mark.parametrize(
+    "role, allowed", [("施設情報担当", True), ("事務局", True), ("承認者", False)]
+)
+def test_only_facility_editors_and_the_secretariat_may_import(client, index, role, allowed):
+    client.force_login(role_user(role))
+    for response in (
+        client.get("/admin/facilities/import/"),
+        upload(client, [wam_file([wam_record()])]),
+    ):
+        # Wagtail answers a refusal with its own message and the dashboard (see test_roles).
+        refused = response.status_code == 403 or response.get("Location") == "/admin/"
+        assert refused is not allowed
+    assert FacilityPage.objects.count() == 0
+
+
+def test_upload_dry_run_then_apply_through_the_task_queue(client, index):
+    from facilities.models import FacilityImport, ImportStatus
+
+    client.force_login(role_user("施設情報担当"))
+    page = client.get("/admin/facilities/import/").content.decode()
+    assert "確認なしですぐに公開する" in page
+    response = upload(client, [wam_file([wam_record(title="サンプル画面園")])], publish="on")
+    job = FacilityImport.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/import/{job.pk}/")
+    check = client.get(response["Location"]).content.decode()
+    assert "新しい事業所: 1件" in check and "サンプル画面園" in check
+    assert not FacilityPage.objects.exists()
+    job.refresh_from_db()
+    response = client.post(f"/admin/facilities/import/{job.pk}/apply/", {"digest": job.plan_digest})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.APPLIED
+    assert job.summary["published"] == 1
+    assert FacilityPage.objects.get().live
+    assert "取り込みました" in client.get(f"/admin/facilities/import/{job.pk}/").content.decode()
+
+
+def test_the_secretariat_imports_drafts_only(client, index):
+    from facilities.models import FacilityImport
+
+    client.force_login(role_user("事務局"))
+    assert (
+        "確認なしですぐに公開する" not in client.get("/admin/facilities/import/").content.decode()
+    )
+    upload(client, [wam_file([wam_record(title="サンプル事務局園")])], publish="on")
+    job = FacilityImport.objects.get()
+    client.get(f"/admin/facilities/import/{job.pk}/")
+    job.refresh_from_db()
+    client.post(f"/admin/facilities/import/{job.pk}/apply/", {"digest": job.plan_digest})
+    page = FacilityPage.objects.get()
+    assert not page.live and page.latest_revision.user.groups.get().name == "事務局"
+
+
+def test_the_check_page_lists_row_errors_and_offers_no_apply(admin_client, index):
+    from facilities.models import FacilityImport
+
+    upload(admin_client, [wam_file([wam_record(office_number="12")])])
+    job = FacilityImport.objects.get()
+    page = admin_client.get(f"/admin/facilities/import/{job.pk}/").content.decode()
+    assert "「12」は事業所番号になりません(10桁の数字を書きます)。" in page
+    assert "この内容で取り込む" not in page
+    admin_client.post(f"/admin/facilities/import/{job.pk}/apply/", {"digest": ""})
+    assert not FacilityPage.objects.exists()
+
+
+def test_an_apply_after_the_site_changed_is_refused(admin_client, admin_user, index):
+    from facilities.models import FacilityImport, ImportStatus
+
+    record = wam_record(office_number="1199003000", capacity="5")
+    import_files([wam_file([record])], user=admin_user, publish=True)
+    upload(admin_client, [wam_file([{**record, "定員": "6"}])])
+    job = FacilityImport.objects.get()
+    admin_client.get(f"/admin/facilities/import/{job.pk}/")
+    job.refresh_from_db()
+    page = FacilityPage.objects.get()
+    page.title = "誰かが変えた名前"
+    page.save_revision(user=admin_user).publish()
+    before = snapshot()
+    admin_client.post(f"/admin/facilities/import/{job.pk}/apply/", {"digest": job.plan_digest})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "確認の画面を開いた後に" in job.message
+    assert snapshot() == before
+
+
+def test_the_upload_form_refuses_no_file_in_japanese(admin_client, index):
+    response = admin_client.post("/admin/facilities/import/", {"kind": "wam"})
+    assert "ファイルを選んでください。" in response.content.decode()

@@ -379,8 +379,8 @@ def check_row(row, vocabulary, errors, require_office=True):
             )
     values["website"] = website
     for name in ("hours_weekday", "hours_saturday", "hours_sunday", "hours_holiday"):
-        values[name] = row.get(name)[:60]
-    values["closed_days"] = row.get("closed_days")[:120]
+        values[name] = _wave_dash(row.get(name))[:60]
+    values["closed_days"] = _wave_dash(row.get("closed_days"))[:120]
     capacity = digits_only(row.get("capacity")).removesuffix("人").removesuffix("名")
     if capacity and not (capacity.isascii() and capacity.isdigit()):
         fail(
@@ -399,6 +399,11 @@ def check_row(row, vocabulary, errors, require_office=True):
         "capacity": str(int(capacity)) if capacity else "",
         "notes": row.get("notes") if "notes" in row.values else None,
     }
+
+
+def _wave_dash(text):
+    """「9:00〜17:00」as typed: CP932 files give back the full-width tilde for the wave dash."""
+    return text.replace("\uff5e", "\u301c")
 
 
 def _after_municipality(address, municipality_name):

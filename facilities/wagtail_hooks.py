@@ -147,6 +147,16 @@ def register_facility_import_urls():
         path("facilities/import/", import_views.upload_view, name="facility_import"),
         path("facilities/import/<int:pk>/", import_views.check_view, name="facility_import_check"),
         path(
+            "facilities/import/<int:pk>/columns/",
+            import_views.mapping_view,
+            name="facility_import_mapping",
+        ),
+        path(
+            "facilities/import/template.xlsx",
+            import_views.template_view,
+            name="facility_import_template",
+        ),
+        path(
             "facilities/import/<int:pk>/apply/",
             import_views.apply_view,
             name="facility_import_apply",

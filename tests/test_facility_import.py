@@ -634,3 +634,188 @@ def test_an_apply_after_the_site_changed_is_refused(admin_client, admin_user, in
 def test_the_upload_form_refuses_no_file_in_japanese(admin_client, index):
     response = admin_client.post("/admin/facilities/import/", {"kind": "wam"})
     assert "ファイルを選んでください。" in response.content.decode()
+
+
+# --- The council's own sheet ---------------------------------------------------------------------
+
+SHEET_SOURCE = engine.Source(ImportKind.SHEET, "児玉郡市自立支援協議会の事業所一覧", AS_OF)
+SHEET_HEADERS = ["事業所名", "事業所名_カナ", "所在地", "電話番号", "実施サービス", "定員", "備考"]
+
+
+def sheet_rows(n=1):
+    return [
+        [
+            f"サンプル一覧園{i}",
+            f"サンプルイチランエン{i}",
+            f"本庄市東台9-{i + 1}-1",
+            f"0495-00-31{i:02d}",
+            "生活介護",
+            20 + i,
+            "見学できます",
+        ]
+        for i in range(n)
+    ]
+
+
+def xlsx_bytes(rows, headers=SHEET_HEADERS, edit=None):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    if edit:
+        edit(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_csv(rows, headers=SHEET_HEADERS, encoding="utf-8-sig"):
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def sheet_plan(files, mapping=None):
+    from facilities.imports import spreadsheet
+
+    try:
+        rows, errors = spreadsheet.read_files(files, mapping), []
+    except ImportFileError as error:
+        rows, errors = [], error.errors
+    return engine.plan(rows, SHEET_SOURCE, errors=errors)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [("list.xlsx", xlsx_bytes(sheet_rows(2)))],
+        [("list.csv", sheet_csv(sheet_rows(2)))],
+        [("list.csv", sheet_csv(sheet_rows(2), encoding="cp932"))],
+    ],
+    ids=["xlsx", "csv-utf8-bom", "csv-cp932"],
+)
+def test_the_councils_sheet_is_read_with_synonym_headers(index, admin_user, files):
+    result = sheet_plan(files)
+    assert result.ok, messages(result)
+    assert [d.facility.values["title"] for d in result.new] == ["サンプル一覧園0", "サンプル一覧園1"]
+    engine.apply(result, admin_user, publish=True)
+    page = FacilityPage.objects.get(title="サンプル一覧園1")
+    assert page.municipality.name == "本庄市" and page.address == "東台9-2-1"
+    service = page.services.get()
+    assert (service.capacity, service.notes) == (21, "見学できます")
+    assert page.source_note() == "児玉郡市自立支援協議会の事業所一覧(令和8年10月時点)"
+
+
+def test_the_sheet_template_has_the_known_headers(admin_client, index):
+    import openpyxl
+
+    from facilities.imports import spreadsheet
+
+    response = admin_client.get("/admin/facilities/import/template.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert headers == spreadsheet.TEMPLATE_HEADERS
+    assert set(spreadsheet.suggest(headers).values()) >= set(spreadsheet.REQUIRED)
+
+
+def test_formulas_are_refused_with_row_and_column(index):
+    def formula(sheet):
+        sheet["F3"] = "=F2+1"
+
+    result = sheet_plan([("list.xlsx", xlsx_bytes(sheet_rows(2), edit=formula))])
+    assert messages(result) == [
+        "list.xlsx 3行目 「F列」: 数式が入っています。値だけを貼り付けてください"
+        "(「形式を選択して貼り付け」の「値」)。"
+    ]
+
+
+def test_merged_cells_are_refused_with_row_and_column(index):
+    def merge(sheet):
+        sheet.merge_cells("E2:E3")
+
+    result = sheet_plan([("list.xlsx", xlsx_bytes(sheet_rows(2), edit=merge))])
+    assert messages(result) == [
+        "list.xlsx 2行目 「E列」: セルが結合されています(E2:E3)。結合を解除し、各行に値を入れてください。"
+    ]
+
+
+def test_an_xlsx_bomb_is_refused_by_the_archive_bounds(index, settings):
+    settings.UPLOAD_ARCHIVE_LIMITS = {
+        "max_entries": 100,
+        "max_entry_bytes": 1024 * 1024,
+        "max_total_bytes": 2 * 1024 * 1024,
+        "max_ratio": 100,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (5 * 1024 * 1024))
+    result = sheet_plan([("bomb.xlsx", buffer.getvalue())])
+    assert not result.ok
+    assert messages(result)[0].startswith("bomb.xlsx: Excel のファイルを開けません。")
+
+
+def test_sheet_row_errors_name_row_column_and_what_is_expected(index):
+    rows = sheet_rows(3)
+    rows[1][2] = "東台9-9-9"  # no municipality
+    rows[2][5] = "二十"
+    result = sheet_plan([("list.csv", sheet_csv(rows))])
+    assert messages(result) == [
+        "list.csv 3行目 「所在地」: 「東台9-9-9」から市町が分かりません"
+        "(住所は 本庄市・美里町・神川町・上里町 のどれかから書きます。例: 本庄市東台9-1-1)。",
+        "list.csv 4行目 「定員」: 「二十」は定員として読めません(人数を数字で書きます。定員がなければ空欄)。",
+    ]
+
+
+def test_a_sheet_with_other_headers_goes_through_the_mapping_step(admin_client, index):
+    from facilities.models import FacilityImport
+
+    headers = ["施設", "ヨミ", "場所", "サービス", "人数"]
+    rows = [["サンプル対応園", "サンプルタイオウエン", "上里町七本木9-1-1", "生活介護", 12]]
+    upload(admin_client, [("odd.xlsx", xlsx_bytes(rows, headers=headers))], kind="sheet")
+    job = FacilityImport.objects.get()
+    url = f"/admin/facilities/import/{job.pk}/columns/"
+    assert admin_client.get(f"/admin/facilities/import/{job.pk}/")["Location"] == url
+    page = admin_client.get(url).content.decode()
+    assert "施設" in page and "サンプル対応園" in page
+    response = admin_client.post(url, {"column-0": "title", "column-1": "title"})
+    body = response.content.decode()
+    assert "「事業所の名称」に2つの列(「施設」「ヨミ」)が選ばれています。" in body
+    assert "「住所」にする列を選んでください(必ず要ります)。" in body
+    response = admin_client.post(
+        url,
+        {
+            "column-0": "title",
+            "column-1": "name_kana",
+            "column-2": "address",
+            "column-3": "service",
+            "column-4": "capacity",
+        },
+    )
+    assert response["Location"] == f"/admin/facilities/import/{job.pk}/"
+    check = admin_client.get(response["Location"]).content.decode()
+    assert "新しい事業所: 1件" in check and "サンプル対応園" in check
+    job.refresh_from_db()
+    admin_client.post(f"/admin/facilities/import/{job.pk}/apply/", {"digest": job.plan_digest})
+    page = FacilityPage.objects.get()
+    assert (page.municipality.name, page.services.get().capacity) == ("上里町", 12)
+
+
+def test_a_sheet_suggests_columns_from_synonyms():
+    from facilities.imports import spreadsheet
+
+    headers = ["事業所の名称", "名称_カナ", "所在地_連結表記", "事業所FAX番号", "サービスの種類", "謎の列"]
+    assert spreadsheet.suggest(headers) == {
+        "事業所の名称": "title",
+        "名称_カナ": "name_kana",
+        "所在地_連結表記": "address",
+        "事業所FAX番号": "fax",
+        "サービスの種類": "service",
+    }

@@ -304,6 +304,19 @@ def check_row(row, vocabulary, errors, require_office=True):
     """The page values, service and capacity of one row in the district; None if it is outside."""
     start = len(errors)
     municipality, bad = _municipality(row, vocabulary, errors)
+    if municipality is None and not bad and not require_office:
+        # The council's own list holds only the district: a row that names none is a mistake.
+        column = "municipality_text" if row.get("municipality_text") else "address"
+        errors.append(
+            RowError(
+                row.file,
+                row.number,
+                row.column(column),
+                f"「{row.get(column)}」から市町が分かりません"
+                f"(住所は {DISTRICT_NAMES} のどれかから書きます。例: 本庄市東台9-1-1)。",
+            )
+        )
+        return False
     if municipality is None:
         return None if not bad else False
 

@@ -28,7 +28,7 @@ def read_rows(job):
         if job.kind == ImportKind.SHEET:
             from . import spreadsheet
 
-            return spreadsheet.read_files(files, job.mapping), []
+            return spreadsheet.read_files(files, job.mapping or None), []
         return wam.read_files(files), []
     except ImportFileError as error:
         return [], error.errors

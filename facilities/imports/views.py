@@ -9,7 +9,9 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from facilities.models import (
@@ -22,7 +24,8 @@ from facilities.models import (
 from home.dates import wareki_month
 from home.formatting import MB, file_size
 
-from . import jobs, tasks
+from . import jobs, spreadsheet, tasks
+from .rows import ImportFileError
 
 MAX_UPLOAD_BYTES = 100 * MB
 MAX_FILES = 40
@@ -73,7 +76,7 @@ def month_choices():
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label="ファイルの種類", choices=ImportKind.choices[:1], widget=forms.RadioSelect
+        label="ファイルの種類", choices=ImportKind.choices, widget=forms.RadioSelect
     )
     files = MultipleFileField(
         label="ファイル",
@@ -133,12 +136,18 @@ def upload_view(request):
             FacilityImportFile(facility_import=job, position=n, name=f.name, data=f.read())
             for n, f in enumerate(form.cleaned_data["files"])
         )
+        if job.kind == ImportKind.SHEET:
+            return redirect("facility_import_mapping", job.pk)
         return redirect("facility_import_check", job.pk)
     recent = FacilityImport.objects.select_related("created_by")[:10]
     return render(
         request,
         "facilities/imports/upload.html",
-        {"form": form, "recent": recent},
+        {
+            "form": form,
+            "recent": recent,
+            "sheet_template_url": reverse("facility_import_template"),
+        },
     )
 
 
@@ -146,6 +155,8 @@ def check_view(request, pk):
     """The dry run: what the import would change. Nothing is written here but its fingerprint."""
     require_import_permission(request)
     job = get_object_or_404(FacilityImport, pk=pk)
+    if job.kind == ImportKind.SHEET and not job.mapping and job.status == ImportStatus.CHECKED:
+        return redirect("facility_import_mapping", job.pk)
     result = None
     if job.status == ImportStatus.CHECKED:
         result = jobs.plan_for(job)
@@ -177,3 +188,47 @@ def apply_view(request, pk):
     job.save(update_fields=["status"])
     tasks.apply_import.enqueue(job.pk)
     return redirect("facility_import_check", job.pk)
+
+
+def mapping_view(request, pk):
+    """Which column of the council's sheet is which field: a select per column, pre-filled."""
+    require_import_permission(request)
+    job = get_object_or_404(FacilityImport, pk=pk, kind=ImportKind.SHEET)
+    if job.status != ImportStatus.CHECKED:
+        return redirect("facility_import_check", job.pk)
+    try:
+        headers, sample = spreadsheet.headers_and_sample(job.file_contents())
+    except ImportFileError as error:
+        return render(
+            request, "facilities/imports/mapping.html", {"job": job, "file_errors": error.errors}
+        )
+    mapping = job.mapping or spreadsheet.suggest(headers)
+    errors = []
+    if request.method == "POST":
+        mapping = {}
+        for n, header in enumerate(headers):
+            field = request.POST.get(f"column-{n}", "")
+            mapping[header] = field if field in spreadsheet.SHEET_FIELDS else ""
+        errors = spreadsheet.check_mapping(mapping)
+        if not errors:
+            job.mapping = mapping
+            job.save(update_fields=["mapping"])
+            return redirect("facility_import_check", job.pk)
+    columns = [
+        {"number": n, "header": header, "sample": sample[n], "field": mapping.get(header, "")}
+        for n, header in enumerate(headers)
+    ]
+    choices = [(field, spreadsheet.SHEET_LABELS[field]) for field in spreadsheet.SHEET_FIELDS]
+    return render(
+        request,
+        "facilities/imports/mapping.html",
+        {"job": job, "columns": columns, "choices": choices, "errors": errors},
+    )
+
+
+def template_view(request):
+    """The council's sheet as an empty template (.xlsx) with the known headers."""
+    require_import_permission(request)
+    response = HttpResponse(spreadsheet.template_bytes(), content_type=spreadsheet.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="facility-list-template.xlsx"'
+    return response

@@ -704,7 +704,10 @@ def sheet_plan(files, mapping=None):
 def test_the_councils_sheet_is_read_with_synonym_headers(index, admin_user, files):
     result = sheet_plan(files)
     assert result.ok, messages(result)
-    assert [d.facility.values["title"] for d in result.new] == ["サンプル一覧園0", "サンプル一覧園1"]
+    assert [d.facility.values["title"] for d in result.new] == [
+        "サンプル一覧園0",
+        "サンプル一覧園1",
+    ]
     engine.apply(result, admin_user, publish=True)
     page = FacilityPage.objects.get(title="サンプル一覧園1")
     assert page.municipality.name == "本庄市" and page.address == "東台9-2-1"
@@ -811,7 +814,14 @@ def test_a_sheet_with_other_headers_goes_through_the_mapping_step(admin_client, 
 def test_a_sheet_suggests_columns_from_synonyms():
     from facilities.imports import spreadsheet
 
-    headers = ["事業所の名称", "名称_カナ", "所在地_連結表記", "事業所FAX番号", "サービスの種類", "謎の列"]
+    headers = [
+        "事業所の名称",
+        "名称_カナ",
+        "所在地_連結表記",
+        "事業所FAX番号",
+        "サービスの種類",
+        "謎の列",
+    ]
     assert spreadsheet.suggest(headers) == {
         "事業所の名称": "title",
         "名称_カナ": "name_kana",

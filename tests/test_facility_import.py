@@ -521,6 +521,10 @@ def test_the_dry_run_loads_the_site_in_bulk(index, admin_user, django_assert_max
     with django_assert_max_num_queries(6):
         result = engine.plan(rows, SOURCE)
     assert len(result.unchanged) == 30 and len(result.new) == 1
+    same = engine.plan(wam.read_files([wam_file(records)]), SOURCE)
+    # Applying a plan with nothing to change reads a few rows and writes nothing.
+    with django_assert_max_num_queries(8):
+        engine.apply(same, admin_user, publish=True)
 
 
 # --- Admin screens ------------------------------------------------------------------------------
@@ -829,3 +833,22 @@ def test_a_sheet_suggests_columns_from_synonyms():
         "事業所FAX番号": "fax",
         "サービスの種類": "service",
     }
+
+
+def test_the_check_page_shows_fields_kept_for_the_editor(admin_client, admin_user, index):
+    from facilities.models import FacilityImport
+
+    record = wam_record(office_number="1199004000", title="サンプル確認園")
+    import_files([wam_file([record])], user=admin_user, publish=True)
+    page = FacilityPage.objects.get()
+    page.phone = "0495-00-4321"
+    page.save_revision(user=admin_user).publish()
+    upload(admin_client, [wam_file([{**record, "事業所電話番号": "0495-00-1111"}])])
+    job = FacilityImport.objects.get()
+    html = admin_client.get(f"/admin/facilities/import/{job.pk}/").content.decode()
+    assert "上書きしない項目(1件)" in html
+    assert (
+        "サンプル確認園 の電話番号: 「0495-00-4321」のままにします(ファイルは「0495-00-1111」)"
+        in html
+    )
+    assert "取り込むと変わるものはありません。" in html

@@ -158,6 +158,10 @@ class Plan:
             "errors": len(self.errors),
         }
 
+    def protected(self):
+        """(facility title, Change) for every field kept because an editor changed it."""
+        return [(d.title, c) for d in self.changed + self.unchanged for c in d.protected]
+
     def digest(self):
         """A fingerprint of what the dry run showed, to refuse an apply if it has changed since."""
         data = {

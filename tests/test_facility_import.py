@@ -852,3 +852,10 @@ def test_the_check_page_shows_fields_kept_for_the_editor(admin_client, admin_use
         in html
     )
     assert "取り込むと変わるものはありません。" in html
+
+
+def test_a_value_too_long_for_its_field_is_a_row_error(index):
+    result = dry_run([wam_file([wam_record(address="東台" + "9" * 250)])])
+    assert messages(result) == [
+        "data.csv 2行目 「事業所住所（番地以降）」: 長すぎます(252文字。200文字までです)。"
+    ]

@@ -70,6 +70,10 @@ PAGE_FIELDS = [
     "hours_holiday",
     "closed_days",
 ]
+MAX_LENGTHS = {
+    name: FacilityPage._meta.get_field(name).max_length
+    for name in ("title", "name_kana", "operator", "address", "phone", "fax", "website")
+}
 LABELS = {
     name: str(FacilityPage._meta.get_field(name).verbose_name)
     for name in PAGE_FIELDS
@@ -404,6 +408,9 @@ def check_row(row, vocabulary, errors, require_office=True):
             "capacity",
             f"「{row.get('capacity')}」は定員として読めません(人数を数字で書きます。定員がなければ空欄)。",
         )
+    for name, limit in MAX_LENGTHS.items():
+        if len(values.get(name, "")) > limit:
+            fail(name, f"長すぎます({len(values[name])}文字。{limit}文字までです)。")
     service_name = row.get("service")
     if not service_name:
         fail("service", "サービス種別が空です。")

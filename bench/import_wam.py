@@ -2,7 +2,7 @@
 5,000 rows / 2,000 facilities.
 
     DJANGO_SETTINGS_MODULE=cms.settings.dev .venv/bin/python bench/import_wam.py \
-        [--sizes 1000 2000] [--keep-db] [--debug]
+        [--sizes 1000 2000] [--repeat 5] [--keep-db] [--debug]
 
 Each size is a WAM-shaped CSV (the 29 published columns, CP932) with 2.5 rows
 per facility (every other facility offers 3 services, the rest 2), spread over
@@ -15,6 +15,8 @@ and measures, with the time and the number of SQL queries (CaptureQueriesContext
 4. the dry run of the same file again (every facility found, nothing to change);
 5. the apply of that second plan (nothing to write).
 
+Reading and the dry runs write nothing; they run ``--repeat`` times (median).
+
 Without DATABASE_URL the run uses a temporary SQLite database, deleted at the
 end (``--keep-db`` keeps it). With DATABASE_URL it uses that database, which
 must be empty or made by an earlier run of this benchmark (its ふくしマップ is
@@ -24,6 +26,7 @@ replaced). See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import shutil
@@ -69,6 +72,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[1000, 2000], help="facilities per file"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="runs of the reading and the dry runs (median)"
     )
     parser.add_argument("--keep-db", action="store_true", help="keep the temporary SQLite database")
     parser.add_argument(
@@ -158,7 +164,9 @@ def measured(label, function):
     from django.test.utils import CaptureQueriesContext
 
     # Django keeps the last 9,000 queries; an apply of 2,000 facilities makes more.
+    # A fresh log each time: the last step's 100,000 queries would slow the garbage collector.
     connection.queries_log = deque(maxlen=10**7)
+    gc.collect()
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -167,7 +175,14 @@ def measured(label, function):
     return value, {"step": label, "seconds": seconds, "queries": len(queries.captured_queries)}
 
 
-def run_size(facilities):
+def measured_median(label, function, repeat):
+    """``measured`` ``repeat`` times: the median time (the queries are the same each time)."""
+    runs = [measured(label, function) for _ in range(repeat)]
+    runs.sort(key=lambda run: run[1]["seconds"])
+    return runs[len(runs) // 2]
+
+
+def run_size(facilities, repeat):
     import datetime as dt
 
     from facilities.imports import engine, wam
@@ -179,14 +194,18 @@ def run_size(facilities):
     source = engine.Source(ImportKind.WAM, wam.SOURCE_LABEL, dt.date(2026, 10, 1))
     files = [("bench.csv", data)]
     steps = []
-    parsed, step = measured("read the file", lambda: wam.read_files(files))
+    parsed, step = measured_median("read the file", lambda: wam.read_files(files), repeat)
     steps.append(step)
-    plan, step = measured("dry run, empty directory", lambda: engine.plan(parsed, source))
+    plan, step = measured_median(
+        "dry run, empty directory", lambda: engine.plan(parsed, source), repeat
+    )
     assert plan.ok and len(plan.new) == facilities, plan.counts()
     steps.append(step)
     _, step = measured("apply: create drafts", lambda: engine.apply(plan))
     steps.append(step)
-    again, step = measured("dry run, all present", lambda: engine.plan(parsed, source))
+    again, step = measured_median(
+        "dry run, all present", lambda: engine.plan(parsed, source), repeat
+    )
     assert len(again.unchanged) == facilities, again.counts()
     steps.append(step)
     _, step = measured("apply: nothing to change", lambda: engine.apply(again))
@@ -216,7 +235,7 @@ def main():
     results = []
     try:
         for facilities in sorted(args.sizes):
-            rows, steps = run_size(facilities)
+            rows, steps = run_size(facilities, args.repeat)
             print_table(database, facilities, rows, steps)
             results.append((facilities, rows, steps))
         if len(results) >= 2:

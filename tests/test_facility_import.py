@@ -859,3 +859,41 @@ def test_a_value_too_long_for_its_field_is_a_row_error(index):
     assert messages(result) == [
         "data.csv 2行目 「事業所住所（番地以降）」: 長すぎます(252文字。200文字までです)。"
     ]
+
+
+def test_missing_facilities_are_linked_for_retiring_on_the_check_page(
+    admin_client, admin_user, index
+):
+    from facilities.models import FacilityImport
+
+    kept = wam_record(office_number="1199005000", title="サンプル継続園")
+    gone = wam_record(office_number="1199005001", title="サンプル廃止園")
+    import_files([wam_file([kept, gone])], user=admin_user, publish=True)
+    upload(admin_client, [wam_file([kept])])
+    job = FacilityImport.objects.get()
+    html = admin_client.get(f"/admin/facilities/import/{job.pk}/").content.decode()
+    page = FacilityPage.objects.get(title="サンプル廃止園")
+    assert "ファイルにない事業所(1件)" in html
+    assert f'href="/admin/pages/{page.pk}/edit/">サンプル廃止園</a>(1199005001)' in html
+
+
+def test_a_failure_during_the_apply_is_recorded_and_changes_nothing(
+    admin_client, index, monkeypatch
+):
+    from facilities.models import FacilityImport, ImportStatus
+
+    upload(admin_client, [wam_file([wam_record(title="サンプル失敗園")])])
+    job = FacilityImport.objects.get()
+    admin_client.get(f"/admin/facilities/import/{job.pk}/")
+    job.refresh_from_db()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(FacilityPage, "save_revision", broken)
+    admin_client.raise_request_exception = False
+    admin_client.post(f"/admin/facilities/import/{job.pk}/apply/", {"digest": job.plan_digest})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "何も変更していません" in job.message
+    assert not FacilityPage.objects.exists()

@@ -8,4 +8,4 @@ class FacilitiesConfig(AppConfig):
     # Text typed into this app's models is cleaned before saving (home.text).
     editor_text = True
     # Demo content, loaded by home.demo.
-    demo_data = ["demo/fukushi-map.yaml"]
+    demo_data = [("demo/fukushi-map.yaml", "facilities.demo_import.import_sample")]

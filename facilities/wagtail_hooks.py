@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.db import router
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .imports import views as import_views
 from .maps import map_scripts
 from .models import Feature, Municipality, ServiceCategory, ServiceType, TargetGroup
 
@@ -134,3 +136,41 @@ def facility_location_picker_js():
     only then does it load the vendored Leaflet and draw the location picker.
     """
     return map_scripts()
+
+
+# --- Importing facility data ------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_facility_import_urls():
+    return [
+        path("facilities/import/", import_views.upload_view, name="facility_import"),
+        path("facilities/import/<int:pk>/", import_views.check_view, name="facility_import_check"),
+        path(
+            "facilities/import/<int:pk>/columns/",
+            import_views.mapping_view,
+            name="facility_import_mapping",
+        ),
+        path(
+            "facilities/import/template.xlsx",
+            import_views.template_view,
+            name="facility_import_template",
+        ),
+        path(
+            "facilities/import/<int:pk>/apply/",
+            import_views.apply_view,
+            name="facility_import_apply",
+        ),
+    ]
+
+
+class FacilityImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return import_views.may_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_facility_import_menu_item():
+    return FacilityImportMenuItem(
+        "事業所データの取り込み", reverse("facility_import"), icon_name="upload", order=260
+    )

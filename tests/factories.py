@@ -281,3 +281,49 @@ class OpenDataPageFactory(PublishedPageFactory):
 
     class Meta:
         model = OpenDataPage
+
+
+# --- Facility imports --------------------------------------------------------
+
+_wam_numbers = iter(range(1, 10**6))
+
+
+def wam_record(**overrides):
+    """One row of a WAM NET CSV (by header name) for a sample facility in 本庄市.
+
+    Keyword arguments use the field names of facilities.imports.wam.COLUMNS'
+    targets (``title``, ``office_number``, ``service`` …) or header names.
+    """
+    from facilities.imports.wam import COLUMNS
+
+    n = next(_wam_numbers)
+    values = {
+        "code": "112119",
+        "operator": "社会福祉法人サンプル会",
+        "corporate_number": "",
+        "service": "生活介護",
+        "title": f"サンプル事業所{n}",
+        "name_kana": f"さんぷるじぎょうしょ{n}",
+        "office_number": f"1199{n:06d}",
+        "municipality_text": "埼玉県本庄市",
+        "address": f"東台9丁目{n % 50 + 1}番1号",
+        "phone": f"0495-00-{n % 10000:04d}",
+        "fax": "",
+        "website": "",
+        "latitude": "36.2424",
+        "longitude": "139.1994",
+        "hours_weekday": "9:00〜17:00",
+        "hours_saturday": "",
+        "hours_sunday": "",
+        "hours_holiday": "",
+        "closed_days": "土日祝日",
+        "capacity": "20",
+    }
+    values.update({k: v for k, v in overrides.items() if k in values})
+    record = {
+        header: values.get(target, "") if target else "" for header, target in COLUMNS.items()
+    }
+    record["NO（※システム内の固有の番号、連番）"] = str(n)
+    record["指定機関名"] = "埼玉県"
+    record.update({k: v for k, v in overrides.items() if k in COLUMNS})
+    return record

@@ -411,9 +411,15 @@ def test_validators_directly():
         validate_corporate_number("7000012050003")
 
 
-def test_office_number_is_unique_with_a_japanese_message(admin_client, directory):
+@pytest.mark.parametrize("address, refused", [("本庄1丁目1番1号", True), ("本庄2-2-2", False)])
+def test_office_number_is_unique_per_site_with_a_japanese_message(
+    admin_client, directory, address, refused
+):
+    """One 事業所番号 may cover several sites: it is refused only at the same address."""
     index, pages = directory
     pages["a"].office_number = "1112345678"
+    pages["a"].municipality = muni("本庄市")
+    pages["a"].address = "本庄1-1-1"
     pages["a"].save()
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
@@ -427,7 +433,7 @@ def test_office_number_is_unique_with_a_japanese_message(admin_client, directory
             "office_number": "1112345678",
             "municipality": str(muni("本庄市").pk),
             "postal_code": "",
-            "address": "本庄市1",
+            "address": address,
             "latitude": "",
             "longitude": "",
             "phone": "",
@@ -461,9 +467,13 @@ def test_office_number_is_unique_with_a_japanese_message(admin_client, directory
     )
     before = FacilityPage.objects.count()
     response = admin_client.post(f"/admin/pages/add/facilities/facilitypage/{index.pk}/", data)
-    assert response.status_code == 200
-    assert "この事業所番号は、既に別の事業所で使われています。" in response.content.decode()
-    assert FacilityPage.objects.count() == before
+    if refused:
+        assert response.status_code == 200
+        assert "この事業所番号で同じ住所の事業所" in response.content.decode()
+        assert FacilityPage.objects.count() == before
+    else:
+        assert response.status_code == 302
+        assert FacilityPage.objects.count() == before + 1
 
 
 @pytest.mark.parametrize(

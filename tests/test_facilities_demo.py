@@ -1,4 +1,4 @@
-"""The ふくしマップ demo: about 60 sample facilities that exercise search, sorting and the map."""
+"""The ふくしマップ demo: about 60 entered sample facilities and 8 more from the sample WAM NET file."""
 
 import re
 from collections import Counter
@@ -71,6 +71,16 @@ def facilities():
     return FacilityPage.objects.live().select_related("municipality")
 
 
+def entered():
+    """The sample facilities written in demo/fukushi-map.yaml (as an editor would enter them)."""
+    return facilities().filter(slug__startswith="sample-")
+
+
+def imported_only():
+    """The facilities only the sample WAM NET file lists, created by the importer."""
+    return facilities().exclude(slug__startswith="sample-")
+
+
 def offering(*type_names):
     return FacilityPage.objects.filter(
         pk__in=FacilityService.objects.filter(service_type__name__in=type_names).values("page_id")
@@ -89,7 +99,8 @@ def test_creates_the_index_and_about_sixty_facilities(loaded):
         True,
     )
     assert "サンプル" in index.intro
-    assert 55 <= facilities().count() <= 65
+    assert 55 <= entered().count() <= 65
+    assert imported_only().count() == 8
     assert FacilityPage.objects.child_of(index).count() == facilities().count()
     assert len(created) == facilities().count() + 1
 
@@ -103,10 +114,13 @@ def test_every_facility_is_marked_as_a_sample(loaded):
         assert not page.corporate_number
 
 
-def test_office_numbers_and_slugs_are_unique(loaded):
+def test_office_numbers_are_unique_per_site_and_slugs_unique(loaded):
     pages = list(facilities())
-    assert len({p.office_number for p in pages}) == len(pages)
+    assert len({p.grouping_key() for p in pages}) == len(pages)
     assert len({p.slug for p in pages}) == len(pages)
+    # One 事業所番号 covers two sites in the sample file, as happens in the national data.
+    shared = [n for n, c in Counter(p.office_number for p in pages).items() if c > 1]
+    assert len(shared) == 1
 
 
 def test_locations_lie_in_the_district_and_their_municipality(loaded):
@@ -114,13 +128,15 @@ def test_locations_lie_in_the_district_and_their_municipality(loaded):
     lng_low, lng_high = DISTRICT_BOUNDS["lng"]
     for page in facilities():
         assert page.has_location
+        assert not page.address.startswith(page.municipality.name)
         assert lat_low <= float(page.latitude) <= lat_high
         assert lng_low <= float(page.longitude) <= lng_high
         centre_lat, centre_lng = CENTRES[page.municipality.name]
         assert abs(float(page.latitude) - centre_lat) <= JITTER
         assert abs(float(page.longitude) - centre_lng) <= JITTER
+    # The national data carries no postal codes; the entered samples do.
+    for page in entered():
         assert page.postal_code.startswith(POSTAL_PREFIXES[page.municipality.name])
-        assert not page.address.startswith(page.municipality.name)
 
 
 def test_municipalities_are_covered_roughly_by_population(loaded):
@@ -132,7 +148,8 @@ def test_municipalities_are_covered_roughly_by_population(loaded):
 def test_every_service_category_with_types_is_offered(loaded):
     for category in ServiceCategory.objects.filter(types__isnull=False).distinct():
         assert FacilityService.objects.filter(service_type__category=category).exists(), category
-    for service in FacilityService.objects.all():
+    # Target groups are the council's own data: the entered samples have them, imports do not.
+    for service in FacilityService.objects.filter(page__in=entered()):
         assert service.target_groups.exists(), service
 
 
@@ -172,10 +189,34 @@ def test_readings_exercise_fifty_sound_order(loaded):
 
 
 def test_most_facilities_are_fresh_and_a_few_are_stale(loaded):
-    pages = list(facilities())
+    pages = list(entered())
     stale = [p for p in pages if p.is_stale()]
     assert 1 <= len(stale) <= len(pages) // 5
     assert all(p.verified_on for p in pages)
+    # Imported facilities are not yet confirmed with the office: the page says so.
+    assert not imported_only().filter(verified_on__isnull=False).exists()
+
+
+def test_the_sample_file_is_loaded_through_the_importer_with_its_source(loaded, client):
+    from facilities.demo_import import SAMPLE
+
+    assert "sample" in SAMPLE.name
+    sourced = facilities().exclude(import_record={})
+    assert sourced.count() == 18
+    assert set(imported_only()) <= set(sourced)
+    for page in sourced:
+        assert page.source_note() == "障害福祉サービス等情報公表システム(令和8年10月時点)"
+        assert page.title.endswith("(サンプル)") and page.phone.startswith("0495-00-")
+    page = imported_only().get(title="ひだまり生活介護(サンプル)")
+    assert set(page.services.values_list("service_type__name", "capacity")) == {
+        ("生活介護", 30),
+        ("短期入所", 4),
+        ("日中一時支援", None),
+    }
+    html = client.get(page.url).content.decode()
+    assert "出典: 障害福祉サービス等情報公表システム(令和8年10月時点)" in html
+    # The neighbouring town's row is left out.
+    assert not FacilityPage.objects.filter(title__contains="よその町").exists()
 
 
 def test_facilities_are_in_the_japanese_search_index(loaded):

@@ -7,6 +7,8 @@ hours for weekdays, Saturdays, Sundays and holidays; closed days; latitude
 and longitude. Importing and exporting that data needs no schema change.
 """
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -22,8 +24,9 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from facilities import kana
+from facilities import kana, keys
 from facilities.extensions import FACILITY_PAGE_SECTIONS_HOOK
+from facilities.keys import normalise_address
 from facilities.qr import qr_response
 from facilities.validators import (
     digits_only,
@@ -34,7 +37,7 @@ from facilities.validators import (
     validate_phone,
 )
 from home.blocks import RICH_TEXT_FEATURES
-from home.dates import months_before
+from home.dates import months_before, wareki_month
 from home.models import BasePage
 
 # A facility's details are to be confirmed with the office at least this often.
@@ -85,14 +88,17 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
     corporate_number = models.CharField(
         "法人番号", max_length=13, blank=True, help_text="13桁。国税庁の法人番号です。"
     )
-    office_number = models.CharField(
+    # Kept nullable as when it was unique: an empty number is NULL, never "".
+    office_number = models.CharField(  # noqa: DJ001
         "事業所番号",
         max_length=10,
-        unique=True,
         null=True,
         blank=True,
-        help_text="10桁。指定を受けたときの事業所番号です。",
-        error_messages={"unique": "この事業所番号は、既に別の事業所で使われています。"},
+        db_index=True,
+        help_text=(
+            "10桁。指定を受けたときの事業所番号です。同じ番号で別の場所にある事業所は、"
+            "住所が違えば別の事業所として登録できます。"
+        ),
     )
     municipality = models.ForeignKey(
         "facilities.Municipality",
@@ -169,6 +175,10 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         features=FACILITY_RICH_TEXT_FEATURES,
         help_text="事業所の特色や一日の流れなど。個人が特定される内容は書かないでください。",
     )
+    # Set by facilities.imports: the grouping key (facilities/keys.py) and, per field,
+    # the value imported, its source and date ({"source": …, "date": …, "fields": {…}}).
+    import_key = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    import_record = models.JSONField(default=dict, blank=True, editable=False)
     verified_on = models.DateField(
         "情報確認日",
         null=True,
@@ -236,6 +246,8 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
 
     parent_page_types = ["facilities.FacilityIndexPage"]
     subpage_types = []
+    # A copy is another facility: it starts without the original's import history.
+    exclude_fields_in_copy = ["import_key", "import_record"]
 
     objects = PageManager.from_queryset(FacilityQuerySet)()
 
@@ -272,6 +284,13 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
                 except ValidationError as error:
                     errors[field] = error.messages
         errors.update(validate_in_district(self.latitude, self.longitude))
+        if self.office_number and "office_number" not in errors and self.municipality_id:
+            twin = self.same_site_twin()
+            if twin is not None:
+                errors["office_number"] = (
+                    f"この事業所番号で同じ住所の事業所「{twin.title}」が既にあります。"
+                    "同じ番号の事業所は、住所が違うときだけ別に登録できます。"
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -279,6 +298,39 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         self.name_kana = kana.normalize_kana(self.name_kana)
         self.kana_sort = kana.sort_key(self.name_kana)
         return super().save(*args, **kwargs)
+
+    def grouping_key(self):
+        """The key imports recognise this facility by (see facilities/keys.py)."""
+        return keys.grouping_key(
+            self.office_number,
+            self.municipality.code,
+            self.address,
+            self.title,
+            self.municipality.name,
+        )
+
+    def same_site_twin(self):
+        """Another facility with this 事業所番号 at the same address, if there is one."""
+        mine = normalise_address(self.address, self.municipality.name)
+        others = (
+            FacilityPage.objects.filter(
+                office_number=self.office_number, municipality_id=self.municipality_id
+            )
+            .exclude(pk=self.pk)
+            .only("title", "address", "municipality_id")
+        )
+        for other in others:
+            if normalise_address(other.address, self.municipality.name) == mine:
+                return other
+        return None
+
+    def source_note(self):
+        """「障害福祉サービス等情報公表システム(令和6年10月時点)」 for the page, if imported."""
+        record = self.import_record or {}
+        if not record.get("label") or not record.get("date"):
+            return ""
+        date = dt.date.fromisoformat(record["date"])
+        return f"{record['label']}({wareki_month(date)}時点)"
 
     def is_stale(self, today=None):
         return self.verified_on is None or self.verified_on < verification_cutoff(today)

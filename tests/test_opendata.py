@@ -359,3 +359,40 @@ def test_publishing_a_page_purges_the_open_data_files(opendata, index, settings)
     ):
         assert base + url in RecordingBackend.purged
     assert base + opendata.url in RecordingBackend.purged
+
+
+def test_facility_csv_round_trips_through_the_import(client, opendata, index):
+    """The open-data file, read back by the council-spreadsheet import, changes nothing."""
+    from facilities.imports import engine, spreadsheet
+    from facilities.models import ImportKind
+
+    FacilityPageFactory(
+        parent=index,
+        title="サンプルひだまり",
+        name_kana="サンプルヒダマリ",
+        office_number="1199000001",
+        address="東台9丁目21番1号",
+        latitude=Decimal("36.242404"),
+        longitude=Decimal("139.199431"),
+        phone="0495-00-1001",
+        fax="0495-00-1002",
+        operator="社会福祉法人サンプル福祉会",
+        services=[("生活介護", 20, []), ("短期入所", 4, [])],
+    )
+    FacilityPageFactory(
+        parent=index,
+        title="サンプルこもれび",
+        name_kana="サンプルコモレビ",
+        address="児玉町八幡山1-2",
+        website="https://example.jp/komorebi/",
+        services=[("短期入所", 5, [])],
+    )
+    data = b"".join(client.get("/opendata/facilities.csv"))
+    rows = spreadsheet.read_files([("facilities.csv", data)])
+    source = engine.Source(ImportKind.SHEET, "協議会の一覧表", dt.date(2026, 11, 1))
+    result = engine.plan(rows, source)
+    assert result.ok, [str(error) for error in result.errors]
+    assert (len(result.new), len(result.changed), len(result.missing)) == (0, 0, 0), [
+        (diff.title, [(c.label, c.old, c.new) for c in diff.changes]) for diff in result.changed
+    ]
+    assert len(result.unchanged) == 2

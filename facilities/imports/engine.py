@@ -697,6 +697,12 @@ def plan(rows, source, *, errors=()):
     if not result.ok:
         return result
     result.index_id = index.pk
+    own_pages = index.get_full_url()
+    for facility in facilities:
+        if own_pages and facility.values.get("website", "").startswith(own_pages):
+            # Open data names a facility's page on this site when it has no website of its own:
+            # read back, that is no website.
+            facility.values["website"] = ""
     site = load_site(index, vocabulary)
     by_key = {}
     for current in site:

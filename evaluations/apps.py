@@ -13,3 +13,8 @@ class EvaluationsConfig(AppConfig):
     # Demo content, loaded by home.demo: sample group homes, a meeting, the list page,
     # then the evaluations themselves.
     demo_data = [("demo/evaluations.yaml", "evaluations.demo_records.add_evaluations")]
+
+    def ready(self):
+        from .signals import register_signal_handlers
+
+        register_signal_handlers()

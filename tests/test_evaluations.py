@@ -371,3 +371,21 @@ def test_used_item_cannot_be_deleted(admin_client, site):
     assert response.status_code in (302, 403)
     assert EvaluationItem.objects.filter(pk=item.pk).exists()
     assert EvaluationResult.objects.filter(item=item).exists()
+
+
+def test_saving_or_deleting_an_evaluation_purges_its_pages(site):
+    from django.test import override_settings
+
+    from tests.test_production import RecordingBackend
+
+    RecordingBackend.purged = []
+    with override_settings(
+        WAGTAILFRONTENDCACHE={"test": {"BACKEND": "tests.test_production.RecordingBackend"}}
+    ):
+        evaluation = GroupHomeEvaluationFactory(facility=site["gh"])
+        base = "http://localhost"
+        assert base + site["gh"].url in RecordingBackend.purged
+        assert base + site["index"].url in RecordingBackend.purged
+        RecordingBackend.purged = []
+        evaluation.delete()
+        assert base + site["gh"].url in RecordingBackend.purged

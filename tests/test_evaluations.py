@@ -211,15 +211,28 @@ def test_private_or_draft_facility_is_not_listed(client, site):
 def test_list_page_queries_do_not_grow_with_evaluations(
     client, site, django_assert_max_num_queries
 ):
-    for n in range(6):
-        facility = day_service_group_home(site["facilities"], title=f"ホーム{n}")
-        GroupHomeEvaluationFactory(facility=facility, meeting=site["meeting"])
-    client.get(site["index"].url)  # warm caches (site root paths, settings)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count):
+        for _ in range(count):
+            facility = day_service_group_home(site["facilities"])
+            GroupHomeEvaluationFactory(facility=facility, meeting=site["meeting"])
+
+    def queries(url):
+        client.get(url)  # warm caches (site root paths, settings)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    add(3)
+    few = queries(site["index"].url), queries(site["index"].url + "csv/2024/")
+    add(6)
+    many = queries(site["index"].url), queries(site["index"].url + "csv/2024/")
+    assert few == many
     with django_assert_max_num_queries(20):
         response = client.get(site["index"].url)
-    assert response.content.decode().count('class="evaluation"') == 6
-    with django_assert_max_num_queries(20):
-        client.get(site["index"].url + "csv/2024/")
+    assert response.content.decode().count('class="evaluation"') == 9
 
 
 def test_facility_page_queries_are_bounded(client, site, django_assert_max_num_queries):
@@ -324,6 +337,14 @@ def test_secretariat_creates_an_evaluation(client, site):
     evaluation = GroupHomeEvaluation.objects.get()
     assert evaluation.facility.pk == site["gh"].pk
     assert [r.item.name for r in evaluation.results.order_by("sort_order")] == USUAL
+    listing = client.get(reverse("wagtailsnippets_evaluations_grouphomeevaluation:list"))
+    assert listing.status_code == 200
+    assert "ひだまりホーム" in listing.content.decode()
+    assert "令和6年度" in listing.content.decode()
+    edit = reverse("wagtailsnippets_evaluations_grouphomeevaluation:edit", args=[evaluation.pk])
+    assert client.get(edit).status_code == 200
+    items = client.get(reverse("wagtailsnippets_evaluations_evaluationitem:list"))
+    assert items.status_code == 200 and "権利擁護" in items.content.decode()
 
 
 def test_secretariat_gets_japanese_errors_and_nothing_is_saved(client, site):

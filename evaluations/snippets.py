@@ -44,7 +44,7 @@ class GroupHomeEvaluationViewSet(SnippetViewSet):
     add_view_class = EvaluationCreateView
     list_display = ["facility", "fiscal_year", "evaluated_on", "reported_on"]
     list_filter = ["fiscal_year"]
-    search_fields = ["summary"]
+    search_fields = ["facility__title", "summary"]
     list_export = ["fiscal_year", "facility", "evaluated_on", "summary", "reported_on"]
     ordering = ["-fiscal_year", "facility__kana_sort"]
 

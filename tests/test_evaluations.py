@@ -341,6 +341,9 @@ def test_secretariat_creates_an_evaluation(client, site):
     assert listing.status_code == 200
     assert "ひだまりホーム" in listing.content.decode()
     assert "令和6年度" in listing.content.decode()
+    list_url = reverse("wagtailsnippets_evaluations_grouphomeevaluation:list")
+    assert "ひだまりホーム" in client.get(list_url + "?q=ひだまり").content.decode()
+    assert "ひだまりホーム" not in client.get(list_url + "?q=存在しない").content.decode()
     edit = reverse("wagtailsnippets_evaluations_grouphomeevaluation:edit", args=[evaluation.pk])
     assert client.get(edit).status_code == 200
     items = client.get(reverse("wagtailsnippets_evaluations_evaluationitem:list"))

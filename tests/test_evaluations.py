@@ -413,3 +413,26 @@ def test_saving_or_deleting_an_evaluation_purges_its_pages(site):
         RecordingBackend.purged = []
         evaluation.delete()
         assert base + site["gh"].url in RecordingBackend.purged
+
+
+def test_every_field_editors_fill_in_has_japanese_label_and_help_text():
+    from django.apps import apps
+    from modelcluster.fields import ParentalKey
+    from wagtail.models import Page
+
+    from tests.test_admin_help import JAPANESE, PAGE_FIELDS
+
+    checked = 0
+    for model in apps.get_app_config("evaluations").get_models():
+        for field in model._meta.get_fields():
+            if field.auto_created or not getattr(field, "editable", False):
+                continue
+            if field.name in {"id", "sort_order"} or isinstance(field, ParentalKey):
+                continue
+            if issubclass(model, Page) and field.name in PAGE_FIELDS:
+                continue
+            where = f"{model.__name__}.{field.name}"
+            assert JAPANESE.search(str(field.verbose_name)), where
+            assert JAPANESE.search(str(field.help_text)), where
+            checked += 1
+    assert checked >= 12

@@ -18,6 +18,7 @@ below it, and nothing lower down can take it away. The tree is::
     ├── 会議の記録 (MeetingArchivePage, the list of records)
     ├── ふくしマップ (FacilityIndexPage) > 事業所
     ├── 空き情報 (VacancyPage)
+    ├── グループホームの評価 (GroupHomeEvaluationIndexPage)
     └── オープンデータ (OpenDataPage)
 
 * 事務局 edits the home page, so it holds add/change/lock on the HomePage;
@@ -109,12 +110,16 @@ def _collection_perms(collection, app_label, model, actions):
 ROLES = (
     Role(
         name=SECRETARIAT,
-        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成",
+        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("council", "businessitem", ("add", "change", "delete", "view")),
             *_model_perms("home", "secretariatcontact", ("change", "view")),
             *_model_perms("opendata", "opendatasettings", ("change", "view")),
+            *_model_perms(
+                "evaluations", "grouphomeevaluation", ("add", "change", "delete", "view")
+            ),
+            *_model_perms("evaluations", "evaluationitem", ("add", "change", "delete", "view")),
             ("home", "homepage", "set_page_privacy"),
             ("booklet", "booklet", "build_booklet"),
         ),
@@ -130,6 +135,7 @@ ROLES = (
             Section("home.HomePage", ("add", "change", "lock")),
             Section("council.NewsIndexPage", ("publish",)),
             Section("council.MeetingArchivePage", ("publish",)),
+            Section("evaluations.GroupHomeEvaluationIndexPage", ("publish",)),
             Section("home.StandardPage", ("publish",), parent="home.HomePage"),
         ),
         two_factor_required=True,

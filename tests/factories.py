@@ -327,3 +327,50 @@ def wam_record(**overrides):
     record["指定機関名"] = "埼玉県"
     record.update({k: v for k, v in overrides.items() if k in COLUMNS})
     return record
+# --- Group-home evaluations --------------------------------------------------------
+
+from evaluations.models import (  # noqa: E402
+    DAY_SERVICE_GROUP_HOME,
+    EvaluationItem,
+    EvaluationResult,
+    GroupHomeEvaluation,
+    GroupHomeEvaluationIndexPage,
+)
+
+
+class GroupHomeEvaluationIndexPageFactory(PublishedPageFactory):
+    title = "日中サービス支援型グループホームの評価"
+    slug = "gh-hyouka"
+
+    class Meta:
+        model = GroupHomeEvaluationIndexPage
+
+
+def day_service_group_home(parent, **kwargs):
+    """A facility page offering 共同生活援助(日中サービス支援型)."""
+    return FacilityPageFactory(
+        parent=parent, services=[(DAY_SERVICE_GROUP_HOME, 10, ["知的"])], **kwargs
+    )
+
+
+class GroupHomeEvaluationFactory(factory.django.DjangoModelFactory):
+    """An evaluation with a result for every usual item; ``outcomes`` overrides by item name."""
+
+    fiscal_year = 2024
+    evaluated_on = dt.date(2025, 2, 7)
+    summary = "おおむね適切に運営されています。"
+
+    class Meta:
+        model = GroupHomeEvaluation
+
+    @classmethod
+    def _create(cls, model_class, *args, outcomes=None, **kwargs):
+        evaluation = model_class(**kwargs)
+        outcomes = outcomes or {}
+        evaluation.results = [
+            EvaluationResult(item=item, outcome=outcomes.get(item.name, "good"), sort_order=i)
+            for i, item in enumerate(EvaluationItem.objects.filter(is_usual=True))
+        ]
+        evaluation.full_clean()
+        evaluation.save()
+        return evaluation

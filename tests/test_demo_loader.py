@@ -15,7 +15,7 @@ PAGES_PER_TYPE = {
     "council.CouncilIndexPage": 1,
     "council.CommitteePage": 7,
     "council.MeetingArchivePage": 1,
-    "council.MeetingPage": 30,
+    "council.MeetingPage": 32,
     "council.ActivityReportPage": 3,
     "council.NewsIndexPage": 1,
     "council.NewsPage": 4,
@@ -23,6 +23,7 @@ PAGES_PER_TYPE = {
     "facilities.FacilityPage": 68,
     "vacancies.VacancyPage": 1,
     "opendata.OpenDataPage": 1,
+    "evaluations.GroupHomeEvaluationIndexPage": 1,
 }
 ROWS = {
     "council.CommitteeMember": 48,
@@ -32,6 +33,8 @@ ROWS = {
     "vacancies.VacancyFigure": 468,
     "home.HomeQuickLink": 5,
     "home.SecretariatContact": 1,
+    "evaluations.GroupHomeEvaluation": 8,
+    "evaluations.EvaluationResult": 40,
 }
 
 
@@ -52,7 +55,9 @@ def pages_per_type():
 def test_the_demo_loads_once_and_a_second_load_changes_nothing():
     created = demo.load()
     assert created[0] == "児玉郡市自立支援協議会"
-    assert created[-2:] == ["空き情報 468件", "事務局の連絡先"]
+    assert created[-1] == "事務局の連絡先"
+    assert "空き情報 468件" in created
+    assert "評価: 令和6年度 シャトー千代田(サンプル)" in created
     assert pages_per_type() == PAGES_PER_TYPE
     assert {label: apps.get_model(label).objects.count() for label in ROWS} == ROWS
     site = Site.objects.get(is_default_site=True)
@@ -65,6 +70,7 @@ def test_the_demo_loads_once_and_a_second_load_changes_nothing():
         "sitemap",
         "fukushi-map",
         "aki",
+        "gh-hyouka",
         "opendata",
     ]
 
@@ -110,6 +116,8 @@ def test_a_malformed_file_names_the_problem_and_changes_nothing(
     # The home page and the general pages load first, then the broken file.
     monkeypatch.setattr(apps.get_app_config("council"), "demo_data", [])
     monkeypatch.setattr(apps.get_app_config("facilities"), "demo_data", [])
+    # Its meetings go under the council's pages.
+    monkeypatch.setattr(apps.get_app_config("evaluations"), "demo_data", [])
     home = apps.get_app_config("home")
     monkeypatch.setattr(home, "demo_data", [*home.demo_data, write(tmp_path, "order: 99\n" + text)])
     before = state()

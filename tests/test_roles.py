@@ -157,6 +157,15 @@ AREAS = {
     "空き情報のページ(編集)": (page_url("edit", "vacancy"), {S, F}),
     "事業項目(スニペット)": (fixed("wagtailsnippets_council_businessitem:list"), {S}),
     "事業項目の追加": (fixed("wagtailsnippets_council_businessitem:add"), {S}),
+    "グループホームの評価(スニペット)": (
+        fixed("wagtailsnippets_evaluations_grouphomeevaluation:list"),
+        {S},
+    ),
+    "グループホームの評価の追加": (
+        fixed("wagtailsnippets_evaluations_grouphomeevaluation:add"),
+        {S},
+    ),
+    "評価項目(スニペット)": (fixed("wagtailsnippets_evaluations_evaluationitem:list"), {S}),
     "市町(スニペット)": (fixed("wagtailsnippets_facilities_municipality:list"), set()),
     "サービス区分(スニペット)": (fixed("wagtailsnippets_facilities_servicecategory:list"), set()),
     "サービスの種類(スニペット)": (fixed("wagtailsnippets_facilities_servicetype:list"), set()),
@@ -708,6 +717,7 @@ def test_section_models_cover_every_section_page_type():
         "council.MeetingArchivePage",
         "facilities.FacilityIndexPage",
         "vacancies.VacancyPage",
+        "evaluations.GroupHomeEvaluationIndexPage",
     }
     creatable = {
         model._meta.label

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "council",
     "facilities",
     "vacancies",
+    "evaluations",
     "opendata",
     "booklet",
     "editorial",

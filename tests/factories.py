@@ -327,6 +327,8 @@ def wam_record(**overrides):
     record["指定機関名"] = "埼玉県"
     record.update({k: v for k, v in overrides.items() if k in COLUMNS})
     return record
+
+
 # --- Group-home evaluations --------------------------------------------------------
 
 from evaluations.models import (  # noqa: E402

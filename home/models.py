@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
+from .forms import inline_rows_problem, unreadable_fields
 from .listing import page_tree
 from .text import clean_form_data, clean_instance
 
@@ -21,16 +22,55 @@ from .text import clean_form_data, clean_instance
 HOME_PAGE_SECTIONS_HOOK = "home_page_sections"
 
 
+# Publishing and expiry times the database can store in every time zone.
+SCHEDULE_YEARS = (2000, 2100)
+
+
 class BasePageForm(WagtailAdminPageForm):
-    """Lets a page's ``clean()`` see where the page is going, before it is in the tree.
+    """Lets a page's ``clean()`` see where the page is going, before it is in the tree, and
+    turns a post the editor's script could not have sent into form errors (home/forms.py).
 
     What the editor posted is cleaned of control characters first (``home.text``), so
     that a NUL pasted with a text is removed like the others rather than refused.
     """
 
-    def __init__(self, data=None, *args, parent_page=None, **kwargs):
-        super().__init__(clean_form_data(data), *args, parent_page=parent_page, **kwargs)
+    def __init__(self, data=None, files=None, *args, parent_page=None, **kwargs):
+        self.unreadable = []
+        if data is not None:
+            data = clean_form_data(data)
+            self.unreadable = unreadable_fields(type(self), data, files)
+        super().__init__(data, files, *args, parent_page=parent_page, **kwargs)
         self.instance.validation_parent = parent_page
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("go_live_at", "expire_at"):
+            moment = cleaned.get(name)
+            if moment and not SCHEDULE_YEARS[0] <= moment.year <= SCHEDULE_YEARS[1]:
+                self.add_error(
+                    name,
+                    f"日時は{SCHEDULE_YEARS[0]}年から{SCHEDULE_YEARS[1]}年までの間で入力してください。",
+                )
+        return cleaned
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for path, name, message in self.unreadable:
+            form = self
+            for relation, row in path:
+                rows = form.formsets[relation].forms
+                form = rows[row] if row < len(rows) else None
+                if form is None:
+                    break
+            if form is None:
+                self.add_error(None, message)
+                continue
+            form.errors  # noqa: B018 (the form's own errors first, then this one)
+            form.add_error(name, message)
+        problems = [inline_rows_problem(formset) for formset in self.formsets.values()]
+        for problem in set(filter(None, problems)) - set(self.non_field_errors()):
+            self.add_error(None, problem)
+        return valid and not self.unreadable and not any(problems)
 
 
 class CleanTextAdminForm(WagtailAdminModelForm):

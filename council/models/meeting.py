@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -94,6 +95,11 @@ class MeetingPage(BasePage):
         "回数(第N回)",
         null=True,
         blank=True,
+        # Within the column's range on every database (SQLite would store 40000).
+        validators=[
+            MinValueValidator(1, message="回数は1から99までの数字で入力してください。"),
+            MaxValueValidator(99, message="回数は1から99までの数字で入力してください。"),
+        ],
         help_text="空欄のときは、その年度の開催日の順に自動で付けます。",
     )
     fiscal_year = models.PositiveSmallIntegerField(

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -39,6 +40,8 @@ from facilities.validators import (
 from home.blocks import RICH_TEXT_FEATURES
 from home.dates import months_before, wareki_month
 from home.models import BasePage
+
+MAX_CAPACITY = 999
 
 # A facility's details are to be confirmed with the office at least this often.
 STALE_AFTER_MONTHS = 13
@@ -419,7 +422,12 @@ class FacilityService(Orderable, ClusterableModel):
         help_text="障害福祉サービスの種類を選びます。",
     )
     capacity = models.PositiveSmallIntegerField(
-        "定員", null=True, blank=True, help_text="定員がないサービスは空欄にします。"
+        "定員",
+        null=True,
+        blank=True,
+        # Within the column's range on every database (SQLite would store 40000).
+        validators=[MaxValueValidator(MAX_CAPACITY, message=f"定員は{MAX_CAPACITY}人までです。")],
+        help_text="定員がないサービスは空欄にします。",
     )
     target_groups = ParentalManyToManyField(
         "facilities.TargetGroup",

@@ -105,6 +105,13 @@ class MeetingQuerySet(PageQuerySet):
             .filter(Q(minutes="") | Q(minutes__regex=EMPTY_RICH_TEXT))
         )
 
+    def minutes_awaiting_approval(self, days, today=None):
+        """Meetings held more than ``days`` ago whose minutes are still 案 (not yet approved)."""
+        today = today or timezone.localdate()
+        return self.filter(
+            date__lt=today - dt.timedelta(days=days), minutes_status=MinutesStatus.DRAFT
+        )
+
     def siblings(self, parent_path, year):
         """Meetings of one body (by its tree path) in one fiscal year, enough to number them."""
         return self.filter(

@@ -330,6 +330,15 @@ def test_migration_marks_existing_minutes_approved(council):
     migration = import_module("council.migrations.0004_meeting_access_and_minutes_status")
     MeetingPage.objects.update(minutes_status="")
     MeetingPage.objects.filter(pk=council["second"].pk).update(minutes="<p><br/></p>")
+    # A version saved before the field existed, still waiting to be published.
+    draft = council["first"].save_revision()
+    draft.content.pop("minutes_status")
+    draft.save(update_fields=["content"])
+
     migration.mark_existing_minutes_approved(apps, None)
+
     states = dict(MeetingPage.objects.values_list("slug", "minutes_status"))
     assert states == {"first": "approved", "second": "", "upcoming": ""}
+    draft.refresh_from_db()
+    assert draft.content["minutes_status"] == "approved"
+    assert draft.as_object().minutes_status == "approved"

@@ -141,6 +141,13 @@ def meetings_calendar(meetings, name, host):
         event.add("description", clean_text("\n".join(description), multiline=True))
         if meeting.url_path:
             event.add("url", meeting.full_url or "")
+        if meeting.online_url and meeting.can_join_online:
+            # RFC 7986: calendar apps show a "join" link for it.
+            event.add(
+                "conference",
+                meeting.online_url,
+                parameters={"VALUE": "URI", "LABEL": "オンライン参加"},
+            )
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar

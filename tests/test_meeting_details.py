@@ -250,6 +250,14 @@ def test_calendar_description_carries_observers_and_online_link(client, council)
     assert "傍聴要領: https://example.org/bochou.html" in lines
     assert "オンライン参加・動画: https://example.org/live/123" in lines
     assert str(event["url"]).endswith(council["upcoming"].url)
+    assert str(event["conference"]) == "https://example.org/live/123"
+    assert event["conference"].params["VALUE"] == "URI"
+    # For an in-person meeting the link (a video, say) is in the description only.
+    MeetingPage.objects.filter(pk=council["upcoming"].pk).update(format="in_person")
+    calendar = icalendar.Calendar.from_ical(client.get("/feeds/meetings.ics").content)
+    event = next(e for e in calendar.walk("VEVENT") if "次年度の計画" in str(e["summary"]))
+    assert "conference" not in event
+    assert "オンライン参加・動画: https://example.org/live/123" in str(event["description"])
 
 
 def test_calendar_description_of_a_closed_meeting_gives_the_reason(client, council):

@@ -35,6 +35,11 @@ class MeetingFormat(models.TextChoices):
     ONLINE = "online", "オンライン"
     HYBRID = "hybrid", "ハイブリッド(対面とオンライン)"
 
+    @classmethod
+    def online(cls):
+        """Formats where people can join over the internet."""
+        return (cls.ONLINE, cls.HYBRID)
+
 
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "開催予定"
@@ -405,6 +410,10 @@ class MeetingPage(BasePage):
     @property
     def is_written(self):
         return self.format == MeetingFormat.WRITTEN
+
+    @property
+    def can_join_online(self):
+        return self.format in MeetingFormat.online()
 
     @property
     def is_closed(self):

@@ -132,11 +132,22 @@ def meetings_calendar(meetings, name, host):
             event.add("location", clean_text(meeting.venue, multiline=False))
         event.add("status", meeting.calendar_status)
         description = [meeting.get_format_display(), meeting.get_status_display()]
+        description.extend(meeting.observer_lines())
+        if meeting.online_url:
+            description.append(f"オンライン参加・動画: {meeting.online_url}")
+        # The editor's free text last, after the facts a calendar reader scans for.
         if meeting.summary:
             description.append(meeting.summary)
         event.add("description", clean_text("\n".join(description), multiline=True))
         if meeting.url_path:
             event.add("url", meeting.full_url or "")
+        if meeting.online_url and meeting.can_join_online:
+            # RFC 7986: calendar apps show a "join" link for it.
+            event.add(
+                "conference",
+                meeting.online_url,
+                parameters={"VALUE": "URI", "LABEL": "オンライン参加"},
+            )
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar

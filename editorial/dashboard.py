@@ -29,6 +29,44 @@ def meetings_without_minutes(user, today=None):
     )
 
 
+def meetings_with_draft_minutes(user, today=None):
+    """Meetings held more than 60 days ago whose minutes are still 議事録(案)."""
+    return (
+        MeetingPage.objects.filter(pk__in=editable_pages(user).values("pk"))
+        .minutes_awaiting_approval(MINUTES_DUE_AFTER_DAYS, today)
+        .only("pk", "title", "date", "path", "depth")
+        .order_by("date", "pk")
+    )
+
+
+def meeting_section(key, heading, empty, meetings, today):
+    count = meetings.count()
+    shown = list(meetings[:SHOWN_PER_SECTION])
+    parents = {
+        p.path: p.title
+        for p in Page.objects.filter(path__in={m.path[: -Page.steplen] for m in shown}).only(
+            "path", "title"
+        )
+    }
+    return {
+        "key": key,
+        "heading": heading,
+        "count": count,
+        "empty": empty,
+        "items": [
+            {
+                "title": m.title,
+                "context": parents.get(m.path[: -Page.steplen], ""),
+                "date": m.date,
+                "date_label": "開催日",
+                "note": f"{(today - m.date).days}日経過",
+                "url": reverse("wagtailadmin_pages:edit", args=[m.pk]),
+            }
+            for m in shown
+        ],
+    }
+
+
 def facilities_to_verify(user, today=None):
     """Facilities whose details were last confirmed 13 months ago or more, oldest first."""
     return (
@@ -53,7 +91,8 @@ def pages_awaiting_approval(user):
 
 
 class EditorTasksPanel(Component):
-    """「対応が必要なこと」: overdue minutes, facilities to re-check, pages awaiting approval."""
+    """「対応が必要なこと」: overdue minutes, minutes still 案, facilities to re-check, pages
+    awaiting approval."""
 
     name = "editor_tasks"
     template_name = "editorial/editor_tasks_panel.html"
@@ -66,37 +105,24 @@ class EditorTasksPanel(Component):
         today = timezone.localdate()
         sections = []
 
-        meetings = meetings_without_minutes(self.user, today)
-        count = meetings.count()
-        if (
-            count
-            or MeetingPage.objects.filter(pk__in=editable_pages(self.user).values("pk")).exists()
-        ):
-            shown = list(meetings[:SHOWN_PER_SECTION])
-            parents = {
-                p.path: p.title
-                for p in Page.objects.filter(
-                    path__in={m.path[: -Page.steplen] for m in shown}
-                ).only("path", "title")
-            }
+        if MeetingPage.objects.filter(pk__in=editable_pages(self.user).values("pk")).exists():
             sections.append(
-                {
-                    "key": "minutes",
-                    "heading": f"開催から{MINUTES_DUE_AFTER_DAYS}日を過ぎても議事録がない会議",
-                    "count": count,
-                    "empty": "議事録の入力が遅れている会議はありません。",
-                    "items": [
-                        {
-                            "title": m.title,
-                            "context": parents.get(m.path[: -Page.steplen], ""),
-                            "date": m.date,
-                            "date_label": "開催日",
-                            "note": f"{(today - m.date).days}日経過",
-                            "url": reverse("wagtailadmin_pages:edit", args=[m.pk]),
-                        }
-                        for m in shown
-                    ],
-                }
+                meeting_section(
+                    "minutes",
+                    f"開催から{MINUTES_DUE_AFTER_DAYS}日を過ぎても議事録がない会議",
+                    "議事録の入力が遅れている会議はありません。",
+                    meetings_without_minutes(self.user, today),
+                    today,
+                )
+            )
+            sections.append(
+                meeting_section(
+                    "draft-minutes",
+                    f"開催から{MINUTES_DUE_AFTER_DAYS}日を過ぎても議事録が「案」のままの会議",
+                    "承認を待っている議事録(案)はありません。",
+                    meetings_with_draft_minutes(self.user, today),
+                    today,
+                )
             )
 
         facilities = facilities_to_verify(self.user, today)

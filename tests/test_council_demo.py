@@ -219,3 +219,20 @@ def test_council_pages_render(loaded, client):
         assert upcoming.title in archive
     report = client.get(committee("soudan-bukai").url + "r5-houkoku/").content.decode()
     assert "令和5年10月16日" in report
+
+
+def test_demo_shows_observers_closed_draft_and_summary_minutes(loaded):
+    plenary = MeetingPage.objects.child_of(committee("zentaikai"))
+    upcoming = plenary.get(date=d("2027-02-05"))
+    assert upcoming.has_observer_info and upcoming.observer_seats
+    assert upcoming.observer_apply_by <= upcoming.date
+    first = plenary.get(date=d("2023-07-03"))
+    assert first.minutes_approval_text() == "令和5年11月20日の第2回全体会で承認"
+    assert plenary.get(date=d("2024-02-02")).minutes_status == "draft"
+    closed = MeetingPage.objects.filter(access="closed")
+    assert closed.count() == 1 and closed.get().closed_reason
+    assert (
+        MeetingPage.objects.filter(minutes_kind="summary", minutes_status="approved").count() == 1
+    )
+    for page in MeetingPage.objects.all():
+        page.full_clean()

@@ -7,8 +7,10 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowTask
 
+from council.models import MeetingPage
 from editorial.dashboard import (
     facilities_to_verify,
+    meetings_with_draft_minutes,
     meetings_without_minutes,
     pages_awaiting_approval,
 )
@@ -78,6 +80,24 @@ def test_meetings_are_due_after_sixty_days_without_minutes(admin_user, council, 
     found = list(meetings_without_minutes(admin_user, today))
 
     assert [m.pk for m in found] == [left_blank.pk, still_scheduled.pk, due.pk]
+
+
+def test_draft_minutes_are_listed_after_sixty_days(admin_client, admin_user, council, today):
+    draft = meeting(council, 61, minutes="<p>案です。</p>", title="第2回相談支援部会")
+    MeetingPageFactory(
+        parent=council,
+        title="確定した会議",
+        date=today - dt.timedelta(days=90),
+        minutes="<p>確定です。</p>",
+        minutes_status="approved",
+    )
+    recent = meeting(council, 30, minutes="<p>案です。</p>")
+    MeetingPage.objects.filter(pk__in=[draft.pk, recent.pk]).update(minutes_status="draft")
+
+    assert [m.pk for m in meetings_with_draft_minutes(admin_user, today)] == [draft.pk]
+    section = panel(admin_client.get("/admin/").content.decode(), "draft-minutes")
+    assert "「案」のままの会議(1件)" in section
+    assert f'href="/admin/pages/{draft.pk}/edit/"' in section and "61日経過" in section
 
 
 def test_facilities_are_due_after_thirteen_months(admin_user, facilities, today):

@@ -462,7 +462,9 @@ def test_council_outputs_give_back_the_cleaned_text(
             assert str(event["location"]) == venue_kept
         else:
             assert "location" not in event
-        lines = ["対面", "開催済み"] + ([summary_kept] if summary_kept else [])
+        lines = ["対面", "開催済み", "公開(傍聴できます)"] + (
+            [summary_kept] if summary_kept else []
+        )
         assert str(event["description"]) == "\n".join(lines)
         assert f"meeting-{meeting.pk}" in calendar_events(
             client, council["body"].url + "feed/ical/"

@@ -1,6 +1,14 @@
 from .archive import MeetingArchivePage
 from .committee import CommitteeKind, CommitteeMember, CommitteePage, CouncilIndexPage
-from .meeting import MeetingFormat, MeetingHandout, MeetingPage, MeetingStatus
+from .meeting import (
+    MeetingAccess,
+    MeetingFormat,
+    MeetingHandout,
+    MeetingPage,
+    MeetingStatus,
+    MinutesKind,
+    MinutesStatus,
+)
 from .news import NewsIndexPage, NewsKind, NewsPage
 from .report import ActivityReportPage, BusinessItem, ReportRow
 
@@ -11,11 +19,14 @@ __all__ = [
     "CommitteeMember",
     "CommitteePage",
     "CouncilIndexPage",
+    "MeetingAccess",
     "MeetingArchivePage",
     "MeetingFormat",
     "MeetingHandout",
     "MeetingPage",
     "MeetingStatus",
+    "MinutesKind",
+    "MinutesStatus",
     "NewsIndexPage",
     "NewsKind",
     "NewsPage",

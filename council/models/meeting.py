@@ -8,7 +8,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -16,7 +22,7 @@ from wagtail.search import index
 
 from council.blocks import AgendaStreamBlock
 from home.blocks import RICH_TEXT_FEATURES
-from home.dates import fiscal_year, fiscal_year_label
+from home.dates import fiscal_year, fiscal_year_label, wareki
 from home.models import BasePage
 
 # Rich text left empty by the editor is stored as "" or as empty paragraphs.
@@ -28,6 +34,11 @@ class MeetingFormat(models.TextChoices):
     WRITTEN = "written", "書面開催"
     ONLINE = "online", "オンライン"
     HYBRID = "hybrid", "ハイブリッド(対面とオンライン)"
+
+    @classmethod
+    def online(cls):
+        """Formats where people can join over the internet."""
+        return (cls.ONLINE, cls.HYBRID)
 
 
 class MeetingStatus(models.TextChoices):
@@ -45,6 +56,29 @@ class MeetingStatus(models.TextChoices):
     def without_minutes(cls):
         """Statuses of a meeting that will have no minutes."""
         return (cls.CANCELLED, cls.POSTPONED)
+
+
+class MeetingAccess(models.TextChoices):
+    OPEN = "open", "公開"
+    CLOSED = "closed", "非公開"
+
+
+class MinutesKind(models.TextChoices):
+    MINUTES = "minutes", "議事録"
+    SUMMARY = "summary", "議事要旨"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", "案"
+    APPROVED = "approved", "確定"
+
+
+OBSERVER_FIELDS = (
+    "observer_seats",
+    "observer_application",
+    "observer_apply_by",
+    "observer_rules_url",
+)
 
 
 def numbered(meetings):
@@ -74,6 +108,13 @@ class MeetingQuerySet(PageQuerySet):
             self.filter(date__lt=today - dt.timedelta(days=days))
             .exclude(status__in=MeetingStatus.without_minutes())
             .filter(Q(minutes="") | Q(minutes__regex=EMPTY_RICH_TEXT))
+        )
+
+    def minutes_awaiting_approval(self, days, today=None):
+        """Meetings held more than ``days`` ago whose minutes are still 案 (not yet approved)."""
+        today = today or timezone.localdate()
+        return self.filter(
+            date__lt=today - dt.timedelta(days=days), minutes_status=MinutesStatus.DRAFT
         )
 
     def siblings(self, parent_path, year):
@@ -146,6 +187,75 @@ class MeetingPage(BasePage):
         features=RICH_TEXT_FEATURES + ["h3"],
         help_text="開催後に入力します。開催前は空欄のままで構いません。",
     )
+    access = models.CharField(
+        "公開・非公開",
+        max_length=10,
+        choices=MeetingAccess.choices,
+        default=MeetingAccess.OPEN,
+        help_text="会議を傍聴できるかどうか。非公開にするときは、その理由を必ず入れます。",
+    )
+    closed_reason = models.TextField(
+        "非公開の理由",
+        blank=True,
+        help_text="例: 個人の情報を含む事例を検討するため。非公開のときだけ入れます。",
+    )
+    observer_seats = models.PositiveSmallIntegerField(
+        "傍聴の定員(人)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, message="傍聴の定員は1以上の数で入れてください。")],
+        help_text="傍聴できる人数。決まっていなければ空欄にします。",
+    )
+    observer_application = models.TextField(
+        "傍聴の申込方法",
+        blank=True,
+        help_text="例: 事務局(本庄市障害福祉課)へ電話またはFAXでお申し込みください。",
+    )
+    observer_apply_by = models.DateField(
+        "傍聴の申込期限",
+        null=True,
+        blank=True,
+        help_text="この日までに申し込んでもらいます。開催日より後の日にはできません。",
+    )
+    observer_rules_url = models.URLField(
+        "傍聴要領のリンク",
+        blank=True,
+        help_text="傍聴の決まり(傍聴要領など)を載せたページのURL。",
+    )
+    online_url = models.URLField(
+        "オンライン参加・動画のリンク",
+        blank=True,
+        help_text="オンラインで参加・視聴できるURL、または会議の動画のURL。無ければ空欄にします。",
+    )
+    minutes_kind = models.CharField(
+        "記録の種類",
+        max_length=10,
+        choices=MinutesKind.choices,
+        default=MinutesKind.MINUTES,
+        help_text="発言の内容を記録した「議事録」か、要点だけをまとめた「議事要旨」かを選びます。",
+    )
+    minutes_status = models.CharField(
+        "議事録の状態",
+        max_length=10,
+        choices=MinutesStatus.choices,
+        blank=True,
+        help_text="承認前の議事録は「案」、会議で承認されたら「確定」にします。議事録がまだ無ければ空欄にします。",
+    )
+    minutes_approved_on = models.DateField(
+        "承認日",
+        null=True,
+        blank=True,
+        help_text="議事録が承認された日。開催日より前の日にはできません。",
+    )
+    minutes_approved_at = models.ForeignKey(
+        "council.MeetingPage",
+        verbose_name="承認した会議",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="議事録を承認した会議の記録を選びます(例: 次の回の全体会)。",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -159,9 +269,31 @@ class MeetingPage(BasePage):
             ],
             heading="日時と会場",
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("access"),
+                FieldPanel("closed_reason"),
+                FieldPanel("observer_seats"),
+                FieldPanel("observer_apply_by"),
+                FieldPanel("observer_application"),
+                FieldPanel("observer_rules_url"),
+                FieldPanel("online_url"),
+            ],
+            heading="公開と傍聴",
+            help_text="傍聴の欄は公開の会議のときだけ入れます。開催前の会議では、ページの最初に表示されます。",
+        ),
         FieldPanel("summary"),
         FieldPanel("agenda"),
         FieldPanel("minutes"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("minutes_kind"), FieldPanel("minutes_status")]),
+                FieldPanel("minutes_approved_on"),
+                PageChooserPanel("minutes_approved_at", "council.MeetingPage"),
+            ],
+            heading="議事録の状態",
+            help_text="承認日と承認した会議は「確定」のときに入れます。",
+        ),
         InlinePanel(
             "handouts",
             label="資料",
@@ -207,6 +339,53 @@ class MeetingPage(BasePage):
             )
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": "終了時刻は開始時刻より後の時刻にしてください。"})
+        errors = {**self._access_errors(), **self._minutes_errors()}
+        if errors:
+            raise ValidationError(errors)
+
+    def _access_errors(self):
+        errors = {}
+        if self.access == MeetingAccess.CLOSED:
+            if not (self.closed_reason or "").strip():
+                errors["closed_reason"] = "非公開にするときは、非公開の理由を入れてください。"
+            for name in OBSERVER_FIELDS:
+                if getattr(self, name) not in (None, ""):
+                    errors[name] = (
+                        "非公開の会議は傍聴できません。この欄を空にするか、「公開」にしてください。"
+                    )
+        if self.observer_apply_by and self.date and self.observer_apply_by > self.date:
+            errors["observer_apply_by"] = (
+                f"傍聴の申込期限は開催日({wareki(self.date)})以前の日にしてください。"
+            )
+        return errors
+
+    def _minutes_errors(self):
+        errors = {}
+        approved = self.minutes_status == MinutesStatus.APPROVED
+        if not approved:
+            message = "承認日と承認した会議は、議事録の状態が「確定」のときだけ入れます。"
+            if self.minutes_approved_on:
+                errors["minutes_approved_on"] = message
+            if self.minutes_approved_at_id:
+                errors["minutes_approved_at"] = message
+        if self.minutes_approved_on and self.date and self.minutes_approved_on < self.date:
+            errors.setdefault(
+                "minutes_approved_on",
+                f"承認日は開催日({wareki(self.date)})以後の日にしてください。",
+            )
+        if self.minutes_approved_at_id:
+            if self.pk and self.minutes_approved_at_id == self.pk:
+                errors.setdefault(
+                    "minutes_approved_at", "承認した会議には、この会議以外の会議を選んでください。"
+                )
+            else:
+                approver = MeetingPage.objects.filter(pk=self.minutes_approved_at_id).first()
+                if approver and self.date and approver.date < self.date:
+                    errors.setdefault(
+                        "minutes_approved_at",
+                        "承認した会議には、この会議の開催日以後に開いた会議を選んでください。",
+                    )
+        return errors
 
     def clean_in_tree(self, parent):
         """第N回 is unique within the body and 年度 (see BasePage.clean_in_tree)."""
@@ -236,6 +415,68 @@ class MeetingPage(BasePage):
     @property
     def is_written(self):
         return self.format == MeetingFormat.WRITTEN
+
+    @property
+    def can_join_online(self):
+        return self.format in MeetingFormat.online()
+
+    @property
+    def is_closed(self):
+        return self.access == MeetingAccess.CLOSED
+
+    @property
+    def has_observer_info(self):
+        return not self.is_closed and any(
+            getattr(self, name) not in (None, "") for name in OBSERVER_FIELDS
+        )
+
+    @property
+    def minutes_is_draft(self):
+        return self.minutes_status == MinutesStatus.DRAFT
+
+    @property
+    def minutes_is_approved(self):
+        return self.minutes_status == MinutesStatus.APPROVED
+
+    @property
+    def minutes_label(self):
+        """「議事録(案)」「議事要旨」…: the kind of record, marked when it is a draft."""
+        label = self.get_minutes_kind_display()
+        return f"{label}(案)" if self.minutes_is_draft else label
+
+    def minutes_approval_text(self):
+        """「令和5年11月20日の第2回全体会で承認」, or "" when nothing is known of the approval."""
+        if not self.minutes_is_approved:
+            return ""
+        approver = self.minutes_approved_at
+        when = self.minutes_approved_on or (approver.date if approver else None)
+        parts = []
+        if when:
+            parts.append(wareki(when, weekday=False))
+        if approver:
+            number = approver.get_display_number()
+            body = approver.get_parent().specific
+            name = getattr(body, "display_name", None) or body.title
+            parts.append(f"第{number}回{name}" if number else f"{name}「{approver.title}」")
+        return "の".join(parts) + "で承認" if parts else ""
+
+    def observer_lines(self):
+        """傍聴 information as plain lines (calendar entries), in the order shown on the page."""
+        if self.is_closed:
+            lines = ["非公開(傍聴できません)"]
+            if self.closed_reason:
+                lines.append(f"非公開の理由: {self.closed_reason}")
+            return lines
+        lines = ["公開(傍聴できます)"]
+        if self.observer_seats:
+            lines.append(f"傍聴の定員: {self.observer_seats}人")
+        if self.observer_apply_by:
+            lines.append(f"傍聴の申込期限: {wareki(self.observer_apply_by)}")
+        if self.observer_application:
+            lines.append(f"傍聴の申込方法: {self.observer_application}")
+        if self.observer_rules_url:
+            lines.append(f"傍聴要領: {self.observer_rules_url}")
+        return lines
 
     @property
     def fiscal_year_label(self):
@@ -335,8 +576,13 @@ class MeetingPage(BasePage):
         end = self.ends_at()
         if end and self.end_time:
             data["endDate"] = end.isoformat()
+        locations = []
         if self.venue and not self.is_written:
-            data["location"] = {"@type": "Place", "name": self.venue}
+            locations.append({"@type": "Place", "name": self.venue})
+        if self.online_url:
+            locations.append({"@type": "VirtualLocation", "url": self.online_url})
+        if locations:
+            data["location"] = locations[0] if len(locations) == 1 else locations
         if self.summary:
             data["description"] = self.summary
         return data
@@ -346,6 +592,10 @@ class MeetingPage(BasePage):
         context["committee"] = self.get_parent().specific
         context["feeds"] = context["committee"].feeds(request)
         context["handouts"] = self.handouts.select_related("document")
+        context["upcoming"] = self.is_upcoming()
+        approver = self.minutes_approved_at if self.minutes_is_approved else None
+        context["minutes_approver"] = approver if approver and approver.live else None
+        context["minutes_approval"] = self.minutes_approval_text()
         return context
 
 

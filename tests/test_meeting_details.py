@@ -335,7 +335,7 @@ def test_migration_marks_existing_minutes_approved(council):
 
     from django.apps import apps
 
-    migration = import_module("council.migrations.0004_meeting_access_and_minutes_status")
+    migration = import_module("council.migrations.0005_meeting_access_and_minutes_status")
     MeetingPage.objects.update(minutes_status="")
     MeetingPage.objects.filter(pk=council["second"].pk).update(minutes="<p><br/></p>")
     # A version saved before the field existed, still waiting to be published.

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -25,6 +26,10 @@ from home.dates import wareki
 
 from .cover_map import Point, cover_map
 from .models import Booklet
+
+# Importing WeasyPrint makes Pillow load truncated images in the whole process. The booklet
+# only draws images it made itself, and uploads must go on refusing truncated files.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 COUNCIL_NAME = "児玉郡市自立支援協議会"
 KEEP_BOOKLETS = 5  # older PDFs are deleted after a new one is stored

@@ -398,3 +398,11 @@ def test_the_build_waits_in_the_queue_for_the_worker(client, directory):
     assert DBTaskResult.objects.get().task_path == "booklet.tasks.build_booklet_task"
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert Booklet.objects.get().built_by == user
+
+
+def test_the_booklet_leaves_uploads_refusing_truncated_images():
+    from PIL import ImageFile
+
+    import booklet.builder  # noqa: F401  (WeasyPrint, imported by the builder, turns it on)
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -202,7 +202,7 @@ def test_every_page_type_says_where_it_may_live():
 
     from home.models import HomePage
 
-    project = ("home", "council", "facilities", "vacancies")
+    project = ("home", "council", "facilities", "vacancies", "opendata", "evaluations")
     page_types = [
         m for app in project for m in apps.get_app_config(app).get_models() if issubclass(m, Page)
     ]
@@ -215,4 +215,6 @@ def test_every_page_type_says_where_it_may_live():
         "council.NewsIndexPage",
         "facilities.FacilityIndexPage",
         "vacancies.VacancyPage",
+        "opendata.OpenDataPage",
+        "evaluations.GroupHomeEvaluationIndexPage",
     }

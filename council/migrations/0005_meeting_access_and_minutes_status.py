@@ -150,7 +150,10 @@ class Migration(migrations.Migration):
                 validators=[
                     django.core.validators.MinValueValidator(
                         1, message="傍聴の定員は1以上の数で入れてください。"
-                    )
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        999, message="傍聴の定員は999人までの数で入れてください。"
+                    ),
                 ],
                 verbose_name="傍聴の定員(人)",
             ),

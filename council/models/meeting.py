@@ -203,7 +203,10 @@ class MeetingPage(BasePage):
         "傍聴の定員(人)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(1, message="傍聴の定員は1以上の数で入れてください。")],
+        validators=[
+            MinValueValidator(1, message="傍聴の定員は1以上の数で入れてください。"),
+            MaxValueValidator(999, message="傍聴の定員は999人までの数で入れてください。"),
+        ],
         help_text="傍聴できる人数。決まっていなければ空欄にします。",
     )
     observer_application = models.TextField(

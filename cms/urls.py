@@ -18,6 +18,7 @@ urlpatterns = [
     path("opendata/", include("opendata.urls")),
     path("api/v1/", api.urls),
     path("booklet/", include("booklet.urls")),
+    path("alerts/", include("alerts.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("favicon.ico", home_views.favicon),

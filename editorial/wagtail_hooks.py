@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from editorial import page_passwords, review
+from editorial.addresses import client_address
 from editorial.dashboard import EditorTasksPanel
 from editorial.twofactor import views as two_factor
 
@@ -24,6 +25,8 @@ hooks.register("construct_page_action_menu", review.keep_only_review_actions)
 hooks.register("before_bulk_action", review.refuse_bulk_publish_by_reviewers)
 # Wraps Wagtail's own view-restriction check (registered later, so it runs inside this one).
 hooks.register("on_serve_page", page_passwords.refuse_locked_clients)
+# The client address (behind the trusted proxies) for apps that count requests (alerts).
+hooks.register("client_address", client_address)
 
 
 @hooks.register("register_admin_urls")

@@ -19,7 +19,11 @@ class SubscribeForm(forms.Form):
         queryset=CommitteePage.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "選べない会議・部会が送られました。選び直してください。"},
+        error_messages={
+            "invalid_choice": "選べない会議・部会が送られました。選び直してください。",
+            "invalid_pk_value": "選べない会議・部会が送られました。選び直してください。",
+            "invalid_list": "会議・部会の選び方が正しくありません。選び直してください。",
+        },
     )
     news = forms.BooleanField(label="お知らせ", required=False)
     # Left empty by people; filled by form-filling robots.

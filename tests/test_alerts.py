@@ -1,6 +1,7 @@
 """E-mail alerts: double opt-in, one message per subscriber per published page, unsubscribe
 without login, abuse limits, and 事務局's screen."""
 
+import datetime as dt
 import re
 import time
 from unittest import mock
@@ -341,3 +342,60 @@ def test_other_roles_see_no_addresses(client, site, role):
     assert "a@example.jp" not in response.content.decode()
     assert client.post(reverse("alerts_admin_remove", args=[subscriber.pk])).status_code == 403
     assert Subscriber.objects.filter(pk=subscriber.pk).exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "'; DROP TABLE x"])
+def test_a_tampered_committee_choice_gives_a_japanese_error(client, site, value):
+    response = client.post(SUBSCRIBE, {"email": "a@example.jp", "committees": [value]})
+    assert response.status_code == 400
+    assert "選べない会議・部会が送られました" in response.content.decode()
+    assert mail.outbox == [] and not Subscriber.objects.exists()
+
+
+def test_a_private_committee_is_not_offered(client, site):
+    PageViewRestriction.objects.create(page=site["operating"], restriction_type="login")
+    assert "運営会議" not in client.get(SUBSCRIBE).content.decode()
+    response = sign_up(client, "a@example.jp", committees=[site["operating"]])
+    assert response.status_code == 400
+
+
+# --- Query counts --------------------------------------------------------------------------
+
+
+def make_subscribers(count, **choices):
+    for n in range(count):
+        subscriber = Subscriber.objects.create(
+            email=f"s{n}@example.jp", confirmed_at=dt.datetime.now(dt.UTC), news=True
+        )
+        subscriber.committees.set(choices.get("committees", []))
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_sending_costs_a_fixed_number_of_queries_per_subscriber(
+    site, count, django_assert_max_num_queries
+):
+    from alerts.tasks import send_page_alerts
+
+    item = NewsPageFactory(parent=site["news"])
+    make_subscribers(count)
+    # Reading the page and the subscribers, then per subscriber a savepoint, the insert and its release.
+    with django_assert_max_num_queries(6 + 3 * count):
+        sent = send_page_alerts.call(page_id=item.pk)
+    assert sent == count == len(mail.outbox)
+
+
+def test_the_secretariat_screen_costs_the_same_for_many_addresses(
+    client, site, django_assert_max_num_queries
+):
+    client.force_login(user_in(SECRETARIAT))
+    make_subscribers(1, committees=[site["plenary"]])
+    with django_assert_max_num_queries(100) as few:
+        client.get(reverse("alerts_admin"))
+    before = Subscriber.objects.count()
+    for n in range(20):
+        subscriber = Subscriber.objects.create(email=f"more{n}@example.jp")
+        subscriber.committees.set([site["soudan"], site["plenary"]])
+    assert Subscriber.objects.count() == before + 20
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("alerts_admin"))
+    assert "more19@example.jp" in response.content.decode()

@@ -33,8 +33,13 @@ def send_page_alerts(page_id):
     if not isinstance(page, ALERT_PAGE_TYPES):
         return 0
     url = page.get_full_url()
+    # Someone who subscribed after the page first went out is not told of it when it is
+    # published again (a correction to an old record is not news to them).
+    subscribers = subscribers_for(page).exclude(deliveries__page_id=page.pk)
+    if page.first_published_at:
+        subscribers = subscribers.filter(confirmed_at__lte=page.first_published_at)
     sent = 0
-    for subscriber in subscribers_for(page).exclude(deliveries__page_id=page.pk):
+    for subscriber in subscribers:
         try:
             with transaction.atomic():
                 Delivery.objects.create(page_id=page.pk, subscriber=subscriber)

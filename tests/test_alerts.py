@@ -153,14 +153,24 @@ def test_only_the_chosen_lists_are_sent(client, site):
 
 def test_a_private_page_sends_nothing(client, site):
     confirmed(client, "a@example.jp", everything=True)
-    meeting = MeetingPageFactory(parent=site["plenary"])
-    mail.outbox.clear()
-    Delivery.objects.all().delete()
-    PageViewRestriction.objects.create(page=site["plenary"], restriction_type="login")
+    restriction = PageViewRestriction.objects.create(page=site["plenary"], restriction_type="login")
+    meeting = MeetingPageFactory(parent=site["plenary"], title="非公開の会議")
     meeting.save_revision().publish()
-    MeetingPageFactory(parent=site["plenary"])
     assert mail.outbox == []
     assert not Delivery.objects.exists()
+    # Once anyone may view it, publishing it announces it.
+    restriction.delete()
+    meeting.save_revision().publish()
+    assert [m.subject for m in mail.outbox] == ["[児玉郡市自立支援協議会] 非公開の会議"]
+
+
+def test_a_later_subscriber_is_not_told_of_an_old_page_published_again(client, site):
+    meeting = MeetingPageFactory(parent=site["plenary"])
+    confirmed(client, "late@example.jp", everything=True)
+    meeting.save_revision().publish()
+    assert mail.outbox == []
+    MeetingPageFactory(parent=site["plenary"])
+    assert len(mail.outbox) == 1
 
 
 def test_pages_of_other_types_send_nothing(client, site):
@@ -283,6 +293,25 @@ def test_requests_from_one_client_are_limited(client, site):
     )
 
 
+def test_clients_behind_the_trusted_proxy_are_counted_by_their_own_address(client, site, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(throttle.PER_CLIENT):
+        response = client.post(
+            SUBSCRIBE,
+            {"email": f"user{n}@example.jp", "news": "on"},
+            REMOTE_ADDR="",
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+        assert response.status_code == 302
+    limited = client.post(
+        SUBSCRIBE, {"email": "x@example.jp", "news": "on"}, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    other = client.post(
+        SUBSCRIBE, {"email": "y@example.jp", "news": "on"}, HTTP_X_FORWARDED_FOR="203.0.113.5"
+    )
+    assert (limited.status_code, other.status_code) == (429, 302)
+
+
 def test_mails_to_one_address_are_limited_silently(client, site):
     responses = [
         sign_up(client, "a@example.jp", remote_addr=f"198.51.100.{n}", news=True)
@@ -376,8 +405,10 @@ def test_sending_costs_a_fixed_number_of_queries_per_subscriber(
 ):
     from alerts.tasks import send_page_alerts
 
-    item = NewsPageFactory(parent=site["news"])
     make_subscribers(count)
+    item = NewsPageFactory(parent=site["news"])
+    Delivery.objects.all().delete()
+    mail.outbox.clear()
     # Reading the page and the subscribers, then per subscriber a savepoint, the insert and its release.
     with django_assert_max_num_queries(6 + 3 * count):
         sent = send_page_alerts.call(page_id=item.pk)

@@ -410,7 +410,7 @@ def test_sending_costs_a_fixed_number_of_queries_per_subscriber(
     Delivery.objects.all().delete()
     mail.outbox.clear()
     # Reading the page and the subscribers, then per subscriber a savepoint, the insert and its release.
-    with django_assert_max_num_queries(6 + 3 * count):
+    with django_assert_max_num_queries(4 + 3 * count):
         sent = send_page_alerts.call(page_id=item.pk)
     assert sent == count == len(mail.outbox)
 

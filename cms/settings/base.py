@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "evaluations",
     "opendata",
     "booklet",
+    "handouts",
     "editorial",
     "operations",
     "cms",

@@ -1,0 +1,281 @@
+"""Text of the documents attached to live, public pages: extraction of each format within
+bounds, what is kept for which pages, and the handouts in the site search."""
+
+import io
+import unicodedata
+import zipfile
+
+import openpyxl
+import pytest
+import weasyprint
+from django.core.files.base import ContentFile
+from PIL import Image
+from pypdf import PdfWriter
+from wagtail.documents.models import Document
+from wagtail.models import PageViewRestriction
+
+from handouts import extract
+from handouts.models import HandoutDocument, HandoutStatus, HandoutText
+from tests.factories import CommitteePageFactory, CouncilIndexPageFactory, MeetingPageFactory
+
+RADICALS = range(0x2E80, 0x2FE0)  # CJK radicals supplement and Kangxi radicals
+
+
+def pdf_of(*pages):
+    """A PDF whose pages hold the given texts (WeasyPrint, Noto CJK)."""
+    body = "".join(
+        f'<p style="page-break-before: {"always" if n else "auto"}">{text}</p>'
+        for n, text in enumerate(pages)
+    )
+    return weasyprint.HTML(string=f'<html lang="ja"><body>{body}</body></html>').write_pdf()
+
+
+def scan_pdf():
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 400), "white").save(buffer, "PDF")
+    return buffer.getvalue()
+
+
+def encrypted_pdf():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt(user_password="himitsu", owner_password="himitsu-owner")  # noqa: S106
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def zipped(parts):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def docx(*paragraphs):
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    return zipped(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "word/document.xml": f'<w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>',
+        }
+    )
+
+
+def odt(*paragraphs):
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    body = "".join(f"<text:p>{p}</text:p>" for p in paragraphs)
+    return zipped(
+        {
+            "mimetype": "application/vnd.oasis.opendocument.text",
+            "content.xml": f'<office:document-content xmlns:office="{office}" xmlns:text="{text}">'
+            f"<office:body><office:text>{body}</office:text></office:body></office:document-content>",
+        }
+    )
+
+
+def xlsx(rows):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "名簿"
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def text_of(result):
+    return " ".join(text for _, text in result.pages)
+
+
+# --- Extraction ---------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_a_japanese_pdf_printed_by_chromium_gives_back_its_kanji(page):
+    sentence = "障害福祉サービスの相談支援について、児玉郡市の４町で話し合いました。"
+    page.set_content(
+        '<html lang="ja"><body style="font-family: \'Noto Sans CJK JP\', sans-serif">'
+        f"<h1>第５回 全体会</h1><p>{sentence}</p></body></html>"
+    )
+    result = extract.extract("shiryou.pdf", page.pdf())
+    assert result.status == extract.TEXT
+    text = text_of(result)
+    assert "障害福祉" in text and "相談支援" in text and "児玉郡市" in text
+    assert unicodedata.normalize("NFKC", sentence) in text
+    assert "第5回 全体会" in text  # NFKC: full-width digits become ASCII
+    assert not [ch for ch in text if ord(ch) in RADICALS]
+
+
+def test_pdf_text_is_kept_per_page():
+    result = extract.extract("a.pdf", pdf_of("障害福祉サービスの一覧", "グループホームの見学"))
+    assert result.status == extract.TEXT
+    assert result.page_count == 2
+    assert [n for n, _ in result.pages] == [1, 2]
+    assert "障害福祉サービス" in result.pages[0][1]
+    assert "グループホーム" in result.pages[1][1]
+
+
+def test_word_opendocument_excel_and_csv():
+    assert "相談支援専門員の研修" in text_of(
+        extract.extract("a.docx", docx("相談支援専門員の研修", "日程"))
+    )
+    assert "就労継続支援B型" in text_of(extract.extract("a.odt", odt("就労継続支援Ｂ型")))
+    result = extract.extract("a.xlsx", xlsx([["事業所", "定員"], ["ひかり作業所", 20]]))
+    assert result.status == extract.TEXT
+    assert "ひかり作業所 20" in text_of(result)
+    csv_bytes = "市町,人数\n本庄市,12\n美里町,3\n".encode("cp932")
+    assert "美里町 3" in text_of(extract.extract("a.csv", csv_bytes))
+
+
+def test_a_scan_without_text_is_flagged():
+    result = extract.extract("scan.pdf", scan_pdf())
+    assert result.status == extract.SCAN
+    assert result.pages == []
+    assert "画面読み上げ" in result.reason and "検索" in result.reason
+
+
+def test_a_damaged_pdf_is_unreadable_with_a_japanese_reason():
+    result = extract.extract("broken.pdf", b"%PDF-1.7\nthis is not a pdf at all")
+    assert result.status == extract.UNREADABLE
+    assert "PDF として読み取れません" in result.reason
+
+
+def test_an_encrypted_pdf_is_unreadable_with_a_japanese_reason():
+    result = extract.extract("locked.pdf", encrypted_pdf())
+    assert result.status == extract.UNREADABLE
+    assert "パスワード" in result.reason
+
+
+def test_a_zip_bomb_in_word_clothes_is_refused_by_the_archive_bounds():
+    bomb = zipped({"word/document.xml": b"<w:document>" + b" " * (8 * 1024 * 1024)})
+    assert len(bomb) < 100_000
+    result = extract.extract("bomb.docx", bomb)
+    assert result.status == extract.UNREADABLE
+    assert "圧縮" in result.reason
+
+
+def test_a_broken_word_file_is_unreadable():
+    result = extract.extract("broken.docx", b"PK\x03\x04 not really")
+    assert result.status == extract.UNREADABLE
+    assert "読み取れません" in result.reason
+
+
+def test_pages_past_the_limit_are_left_out(monkeypatch):
+    monkeypatch.setattr(extract, "MAX_PAGES", 2)
+    result = extract.extract("long.pdf", pdf_of("一ページ", "二ページ", "三ページ"))
+    assert result.status == extract.TEXT
+    assert result.page_count == 3
+    assert [n for n, _ in result.pages] == [1, 2]
+    assert result.truncated
+
+
+def test_characters_past_the_limit_are_left_out(monkeypatch):
+    monkeypatch.setattr(extract, "MAX_CHARACTERS", 10)
+    result = extract.extract("a.docx", docx("あいうえおかきくけこさしすせそ"))
+    assert text_of(result) == "あいうえおかきくけこ"
+    assert result.truncated
+
+
+# --- What is kept for which pages -----------------------------------------------------
+
+
+@pytest.fixture
+def committee(home_page):
+    about = CouncilIndexPageFactory(parent=home_page)
+    return CommitteePageFactory(parent=about, slug="zentaikai")
+
+
+def document(title, name, data):
+    return Document.objects.create(title=title, file=ContentFile(data, name=name))
+
+
+def meeting_with(committee, *docs, slug="meeting", publish=True):
+    page = MeetingPageFactory(parent=committee, slug=slug)
+    for n, doc in enumerate(docs):
+        page.handouts.create(label=f"資料5-{n + 1}", title=doc.title, document=doc)
+    if publish:
+        page.save_revision().publish()
+    else:
+        page.save_revision()
+    return page
+
+
+@pytest.mark.django_db
+def test_publishing_a_meeting_reads_its_handouts(committee):
+    agenda = document("次第", "shidai.pdf", pdf_of("開会", "障害福祉計画の進み具合"))
+    roster = document("名簿", "meibo.xlsx", xlsx([["所属", "氏名"], ["本庄市", "サンプル"]]))
+    meeting_with(committee, agenda, roster)
+    record = HandoutDocument.objects.get(document=agenda)
+    assert record.status == HandoutStatus.TEXT
+    assert record.page_count == 2
+    assert list(record.pages.values_list("page_number", flat=True)) == [1, 2]
+    assert "障害福祉計画" in record.pages.get(page_number=2).text
+    assert HandoutText.objects.filter(handout__document=roster, text__contains="本庄市").exists()
+
+
+@pytest.mark.django_db
+def test_a_scan_and_a_locked_pdf_are_recorded_with_their_reasons(committee):
+    scan = document("写し", "scan.pdf", scan_pdf())
+    locked = document("鍵付き", "locked.pdf", encrypted_pdf())
+    meeting_with(committee, scan, locked)
+    assert HandoutDocument.objects.get(document=scan).status == HandoutStatus.SCAN
+    record = HandoutDocument.objects.get(document=locked)
+    assert record.status == HandoutStatus.UNREADABLE
+    assert "パスワード" in record.reason
+    assert not record.pages.exists()
+
+
+@pytest.mark.django_db
+def test_handouts_of_drafts_are_never_read(committee):
+    draft_doc = document("下書きの資料", "draft.pdf", pdf_of("まだ公開しない内容"))
+    page = MeetingPageFactory(parent=committee, slug="draft", live=False)
+    page.handouts.create(label="資料1", title="下書きの資料", document=draft_doc)
+    page.save_revision()
+    assert not HandoutDocument.objects.filter(document=draft_doc).exists()
+
+
+@pytest.mark.django_db
+def test_unpublishing_or_restricting_forgets_the_text(committee):
+    first = document("一の資料", "one.pdf", pdf_of("一つ目の会議の資料"))
+    second = document("二の資料", "two.pdf", pdf_of("二つ目の会議の資料"))
+    one = meeting_with(committee, first, slug="one")
+    meeting_with(committee, second, slug="two")
+    assert HandoutDocument.objects.count() == 2
+
+    one.unpublish()
+    assert list(HandoutDocument.objects.values_list("document_id", flat=True)) == [second.pk]
+
+    PageViewRestriction.objects.create(page=committee, restriction_type=PageViewRestriction.LOGIN)
+    assert not HandoutDocument.objects.exists()
+
+    PageViewRestriction.objects.filter(page=committee).delete()
+    assert list(HandoutDocument.objects.values_list("document_id", flat=True)) == [second.pk]
+
+
+@pytest.mark.django_db
+def test_a_shared_document_stays_while_one_public_page_uses_it(committee):
+    shared = document("共通の資料", "shared.pdf", pdf_of("共通の説明"))
+    open_meeting = meeting_with(committee, shared, slug="open")
+    closed_meeting = meeting_with(committee, shared, slug="closed")
+    PageViewRestriction.objects.create(
+        page=closed_meeting, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert HandoutDocument.objects.filter(document=shared).exists()
+    open_meeting.unpublish()
+    assert not HandoutDocument.objects.filter(document=shared).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_file_is_read_again(committee):
+    doc = document("次第", "shidai.pdf", pdf_of("古い内容"))
+    meeting_with(committee, doc)
+    assert HandoutText.objects.filter(text__contains="古い内容").exists()
+    doc.file = ContentFile(pdf_of("新しい内容"), name="shidai-2.pdf")
+    doc.save()
+    assert HandoutText.objects.filter(text__contains="新しい内容").exists()
+    assert not HandoutText.objects.filter(text__contains="古い内容").exists()

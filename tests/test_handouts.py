@@ -279,3 +279,76 @@ def test_a_new_file_is_read_again(committee):
     doc.save()
     assert HandoutText.objects.filter(text__contains="新しい内容").exists()
     assert not HandoutText.objects.filter(text__contains="古い内容").exists()
+
+
+# --- The site search ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_search_links_to_the_page_of_the_pdf(client, committee):
+    agenda = document(
+        "次第", "shidai.pdf", pdf_of("開会のあいさつ", "議題", "障害福祉計画の中間評価")
+    )
+    meeting = meeting_with(committee, agenda)
+    response = client.get("/search/", {"q": "障害福祉計画 中間評価"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "資料5-1 次第" in html
+    assert "資料5-1 p.3" in html
+    assert f'href="{agenda.url}#page=3"' in html
+    assert meeting.title in html and meeting.url in html
+    assert "<mark>中間評価</mark>" in html
+    assert "資料5-1 p.1" not in html and "資料5-1 p.2" not in html
+
+
+@pytest.mark.django_db
+def test_search_folds_kana_and_width_like_the_page_search(client, committee):
+    roster = document("名簿", "meibo.docx", docx("グループホームＡ棟の見学"))
+    meeting_with(committee, roster)
+    html = client.get("/search/", {"q": "ぐるーぷほーむ a棟"}).content.decode()
+    assert "資料5-1 名簿" in html
+    assert f'href="{roster.url}"' in html
+    assert "p.1" not in html  # not a PDF: no page number
+
+
+@pytest.mark.django_db
+def test_handouts_of_private_or_draft_pages_never_show(client, committee):
+    public_doc = document("公開", "public.pdf", pdf_of("共通のことば 公開の会議"))
+    private_doc = document("非公開", "private.pdf", pdf_of("共通のことば 非公開の会議"))
+    draft_doc = document("下書き", "draft.pdf", pdf_of("共通のことば 下書きの会議"))
+    meeting_with(committee, public_doc, slug="open")
+    closed = meeting_with(committee, private_doc, slug="closed")
+    PageViewRestriction.objects.create(page=closed, restriction_type=PageViewRestriction.LOGIN)
+    meeting_with(committee, draft_doc, slug="draft", publish=False)
+    html = client.get("/search/", {"q": "共通のことば"}).content.decode()
+    assert "公開の会議" in html
+    assert "非公開の会議" not in html and "下書きの会議" not in html
+    # Even if text of a now-hidden document were still stored, the search leaves it out.
+    meeting = meeting_with(committee, private_doc, slug="later")
+    assert HandoutDocument.objects.filter(document=private_doc).exists()
+    meeting.unpublish()
+    HandoutDocument.objects.create(document=private_doc, status=HandoutStatus.TEXT).pages.create(
+        page_number=1, text="共通のことば 残った文字"
+    )
+    html = client.get("/search/", {"q": "共通のことば"}).content.decode()
+    assert "残った文字" not in html
+
+
+@pytest.mark.django_db
+def test_handout_search_queries_do_not_grow_with_results(
+    client, committee, django_assert_max_num_queries
+):
+    def documents(n, prefix):
+        return [
+            document(f"{prefix}{i}", f"{prefix}{i}.pdf", pdf_of(f"評価の項目 {i}"))
+            for i in range(n)
+        ]
+
+    meeting_with(committee, *documents(1, "a"), slug="first")
+    with django_assert_max_num_queries(30) as few:
+        client.get("/search/", {"q": "評価の項目"})
+    for i in range(4):
+        meeting_with(committee, *documents(3, f"b{i}-"), slug=f"more-{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get("/search/", {"q": "評価の項目"}).content.decode()
+    assert html.count("search-result__excerpt") >= 13

@@ -352,3 +352,31 @@ def test_handout_search_queries_do_not_grow_with_results(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get("/search/", {"q": "評価の項目"}).content.decode()
     assert html.count("search-result__excerpt") >= 13
+
+
+# --- Scans shown to editors -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_scan_is_flagged_on_the_edit_screen_and_the_dashboard(admin_client, committee):
+    scan = document("当日配布の写し", "scan.pdf", scan_pdf())
+    text = document("次第", "shidai.pdf", pdf_of("次第の本文"))
+    meeting = meeting_with(committee, scan, text, slug="scanned")
+    other = meeting_with(committee, text, slug="clean")
+
+    html = admin_client.get(f"/admin/pages/{meeting.pk}/edit/").content.decode()
+    assert "資料「当日配布の写し」は文字の情報がないPDF(スキャン)です" in html
+    assert "画面読み上げソフトで読めず" in html
+    assert "資料「次第」" not in html
+    html = admin_client.get(f"/admin/pages/{other.pk}/edit/").content.decode()
+    assert "文字の情報がないPDF" not in html
+
+    html = admin_client.get("/admin/").content.decode()
+    assert "文字の情報がないPDF(スキャン)(1件)" in html
+    assert "当日配布の写し" in html and f"/admin/pages/{meeting.pk}/edit/" in html
+
+
+@pytest.mark.django_db
+def test_no_scan_section_without_scans(admin_client, committee):
+    meeting_with(committee, document("次第", "shidai.pdf", pdf_of("次第の本文")))
+    assert "文字の情報がないPDF" not in admin_client.get("/admin/").content.decode()

@@ -82,11 +82,17 @@ def sync_pages_task(page_ids):
         sync_document(document_id)
 
 
-@task()
-def rebuild_task():
-    """Read every document of live, public pages again (``manage.py``-free recovery)."""
+def rebuild(force=True):
+    """Read every document of live, public pages again; returns how many there are."""
+    if force:
+        HandoutDocument.objects.update(source="")
     forget_hidden()
     ids = {int(pk) for pk in visibility.visible_references().values_list("to_object_id", flat=True)}
     for document_id in sorted(ids):
         sync_document(document_id)
     return len(ids)
+
+
+@task()
+def rebuild_task():
+    return rebuild()

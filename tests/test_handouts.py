@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import weasyprint
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from PIL import Image
 from pypdf import PdfWriter
 from wagtail.documents.models import Document
@@ -16,7 +17,14 @@ from wagtail.models import PageViewRestriction
 
 from handouts import extract
 from handouts.models import HandoutDocument, HandoutStatus, HandoutText
-from tests.factories import CommitteePageFactory, CouncilIndexPageFactory, MeetingPageFactory
+from tests.factories import (
+    CommitteePageFactory,
+    CouncilIndexPageFactory,
+    MeetingPageFactory,
+    NewsIndexPageFactory,
+    NewsPageFactory,
+    stream,
+)
 
 RADICALS = range(0x2E80, 0x2FE0)  # CJK radicals supplement and Kangxi radicals
 
@@ -380,3 +388,26 @@ def test_a_scan_is_flagged_on_the_edit_screen_and_the_dashboard(admin_client, co
 def test_no_scan_section_without_scans(admin_client, committee):
     meeting_with(committee, document("次第", "shidai.pdf", pdf_of("次第の本文")))
     assert "文字の情報がないPDF" not in admin_client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_document_linked_from_a_news_page_is_searchable(client, home_page):
+    notice = document("募集要項", "boshu.odt", odt("相談員の募集について"))
+    news_index = NewsIndexPageFactory(parent=home_page)
+    news = NewsPageFactory(
+        parent=news_index, body=stream(("document", {"document": notice.pk, "title": ""}))
+    )
+    assert HandoutDocument.objects.filter(document=notice).exists()
+    html = client.get("/search/", {"q": "相談員の募集"}).content.decode()
+    assert "募集要項" in html and news.url in html
+
+
+@pytest.mark.django_db
+def test_the_rebuild_command_reads_everything_again(committee):
+    doc = document("次第", "shidai.pdf", pdf_of("読み直す内容"))
+    meeting_with(committee, doc)
+    HandoutText.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_handout_texts", stdout=out)
+    assert "1件" in out.getvalue()
+    assert HandoutText.objects.filter(text__contains="読み直す内容").exists()

@@ -20,7 +20,10 @@ def search_handouts(query, limit=MAX_RESULTS):
     """Up to ``limit`` matches (and whether there were more), newest documents first."""
     if query.is_empty:
         return [], False
-    rows = HandoutText.objects.filter(handout__document_id__in=visibility.visible_document_ids())
+    rows = visibility.without_restricted_collections(
+        HandoutText.objects.filter(handout__document_id__in=visibility.visible_document_ids()),
+        "handout__document__",
+    )
     for term in query.terms:
         rows = rows.filter(text_key__contains=term)
     rows = list(

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
-from wagtail.models import PageViewRestriction
+from wagtail.models import CollectionViewRestriction, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from . import tasks
@@ -23,6 +23,10 @@ def _restriction_changed(sender, instance, **kwargs):
     tasks.sync_pages_task.enqueue(ids)
 
 
+def _collection_restriction_changed(sender, instance, **kwargs):
+    tasks.sync_all_task.enqueue()
+
+
 def _document_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         tasks.sync_document_task.enqueue(instance.pk)
@@ -36,6 +40,11 @@ def connect():
             _restriction_changed,
             sender=PageViewRestriction,
             dispatch_uid=f"handouts_restriction_{signal is post_save}",
+        )
+        signal.connect(
+            _collection_restriction_changed,
+            sender=CollectionViewRestriction,
+            dispatch_uid=f"handouts_collection_restriction_{signal is post_save}",
         )
     post_save.connect(
         _document_saved, sender=get_document_model(), dispatch_uid="handouts_document_saved"

@@ -64,6 +64,7 @@ def sync_document(document_id):
 def forget_hidden():
     """Drop the text of every document that no live, public page uses any more."""
     HandoutDocument.objects.exclude(document_id__in=visibility.visible_document_ids()).delete()
+    visibility.only_restricted_collections(HandoutDocument.objects.all(), "document__").delete()
 
 
 @task()
@@ -96,3 +97,9 @@ def rebuild(force=True):
 @task()
 def rebuild_task():
     return rebuild()
+
+
+@task()
+def sync_all_task():
+    """After a collection's privacy changed."""
+    return rebuild(force=False)

@@ -3,14 +3,15 @@
 Wagtail's reference index (``ReferenceIndex``) records every document a page's
 saved content refers to, handouts (``MeetingHandout``) and links in rich text and
 blocks alike. A document referred to only by draft or restricted pages is never
-searchable, and its text is not kept.
+searchable, and its text is not kept; nor is one in a collection whose view is
+restricted (Wagtail's collection privacy).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, IntegerField
+from django.db.models import CharField, IntegerField, Q
 from django.db.models.functions import Cast
 from wagtail.documents import get_document_model
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import CollectionViewRestriction, Page, ReferenceIndex
 
 
 def _references():
@@ -42,7 +43,30 @@ def visible_document_ids():
     )
 
 
+def in_restricted_collection(prefix=""):
+    """Q for documents (``prefix`` to reach them) in a collection with a view restriction,
+    or None when no collection is restricted."""
+    q = None
+    for path in CollectionViewRestriction.objects.values_list("collection__path", flat=True):
+        here = Q(**{f"{prefix}collection__path__startswith": path})
+        q = here if q is None else q | here
+    return q
+
+
+def without_restricted_collections(queryset, prefix=""):
+    q = in_restricted_collection(prefix)
+    return queryset if q is None else queryset.exclude(q)
+
+
+def only_restricted_collections(queryset, prefix=""):
+    q = in_restricted_collection(prefix)
+    return queryset.none() if q is None else queryset.filter(q)
+
+
 def is_visible(document_id):
+    documents = get_document_model().objects.filter(pk=document_id)
+    if not without_restricted_collections(documents).exists():
+        return False
     return visible_references().filter(to_object_id=str(document_id)).exists()
 
 

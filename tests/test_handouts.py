@@ -411,3 +411,20 @@ def test_the_rebuild_command_reads_everything_again(committee):
     call_command("rebuild_handout_texts", stdout=out)
     assert "1件" in out.getvalue()
     assert HandoutText.objects.filter(text__contains="読み直す内容").exists()
+
+
+@pytest.mark.django_db
+def test_documents_in_a_restricted_collection_are_forgotten_and_never_shown(client, committee):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    closed = Collection.get_first_root_node().add_child(name="内部の資料")
+    doc = document("内部の資料", "naibu.pdf", pdf_of("内部だけの話"))
+    meeting_with(committee, doc)
+    assert "<mark>内部だけ</mark>の話" in client.get("/search/", {"q": "内部だけ"}).content.decode()
+    doc.collection = closed
+    doc.save()
+    CollectionViewRestriction.objects.create(
+        collection=closed, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    assert not HandoutDocument.objects.filter(document=doc).exists()
+    assert "内部だけ</mark>の話" not in client.get("/search/", {"q": "内部だけ"}).content.decode()

@@ -241,10 +241,18 @@ def test_a_scan_and_a_locked_pdf_are_recorded_with_their_reasons(committee):
 @pytest.mark.django_db
 def test_handouts_of_drafts_are_never_read(committee):
     draft_doc = document("下書きの資料", "draft.pdf", pdf_of("まだ公開しない内容"))
-    page = MeetingPageFactory(parent=committee, slug="draft", live=False)
-    page.handouts.create(label="資料1", title="下書きの資料", document=draft_doc)
-    page.save_revision()
-    assert not HandoutDocument.objects.filter(document=draft_doc).exists()
+    never_published = committee.add_child(
+        instance=MeetingPageFactory.build(slug="draft", live=False)
+    )
+    never_published.handouts.create(label="資料1", title="下書きの資料", document=draft_doc)
+    never_published.save()
+    never_published.save_revision()
+    later_doc = document("追加の資料", "later.pdf", pdf_of("あとで足す内容"))
+    live_page = meeting_with(committee, slug="live")
+    live_page.handouts.create(label="資料2", title="追加の資料", document=later_doc)
+    live_page.save_revision()  # a draft change of a live page
+    call_command("rebuild_handout_texts", stdout=io.StringIO())
+    assert not HandoutDocument.objects.filter(document__in=[draft_doc, later_doc]).exists()
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from council.models import MeetingPage
 from facilities.models import FacilityPage
 from facilities.models.facility import STALE_AFTER_MONTHS
+from handouts.scans import SCAN_HEADING, SCAN_WHY, scans
 
 MINUTES_DUE_AFTER_DAYS = 60
 SHOWN_PER_SECTION = 10
@@ -91,8 +92,8 @@ def pages_awaiting_approval(user):
 
 
 class EditorTasksPanel(Component):
-    """「対応が必要なこと」: overdue minutes, minutes still 案, facilities to re-check, pages
-    awaiting approval."""
+    """「対応が必要なこと」: overdue minutes, minutes still 案, facilities to re-check, scanned
+    PDFs without text, pages awaiting approval."""
 
     name = "editor_tasks"
     template_name = "editorial/editor_tasks_panel.html"
@@ -146,6 +147,26 @@ class EditorTasksPanel(Component):
                             "url": reverse("wagtailadmin_pages:edit", args=[f.pk]),
                         }
                         for f in facilities[:SHOWN_PER_SECTION]
+                    ],
+                }
+            )
+
+        scanned = scans(editable_pages(self.user))
+        if scanned:
+            sections.append(
+                {
+                    "key": "scans",
+                    "heading": SCAN_HEADING,
+                    "count": len(scanned),
+                    "empty": "",
+                    "items": [
+                        {
+                            "title": document.title,
+                            "context": page.title,
+                            "note": f"{SCAN_WHY}。文字の入ったPDFに差し替えてください。",
+                            "url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                        }
+                        for document, page in scanned[:SHOWN_PER_SECTION]
                     ],
                 }
             )

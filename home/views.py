@@ -4,12 +4,16 @@ from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from wagtail import hooks
 from wagtail.models import Page
 
 from . import search
 from .listing import paginate
 
 RESULTS_PER_PAGE = 10
+# Apps add their own results below the pages' (the handouts' text): fn(request, query) -> a dict
+# with "template" and what it needs, or None. Shown on the first page of results.
+SEARCH_SECTIONS_HOOK = "site_search_sections"
 
 
 @require_GET
@@ -36,6 +40,12 @@ def search_view(request):
         ]
         context["results_page"] = results_page
         context["result_count"] = results_page.paginator.count
+        if results_page.number == 1:
+            context["sections"] = [
+                section
+                for hook in hooks.get_hooks(SEARCH_SECTIONS_HOOK)
+                if (section := hook(request, query))
+            ]
     return render(request, "home/search.html", context)
 
 

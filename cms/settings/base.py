@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "opendata",
     "booklet",
     "alerts",
+    "handouts",
     "editorial",
     "operations",
     "cms",

@@ -98,3 +98,15 @@ def live_home(transactional_db):
     from tests.factories import make_site_home
 
     return make_site_home()
+
+
+@pytest.fixture
+def worker_keeps_the_test_connection(monkeypatch):
+    """Run ``manage.py db_worker`` inside a test's transaction.
+
+    The worker recycles database connections between tasks; inside a test's transaction
+    that would close the connection the test runs in (on PostgreSQL; SQLite ignores it).
+    """
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )

@@ -387,7 +387,9 @@ def test_map_page_links_the_newest_booklet(client, directory):
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_the_build_waits_in_the_queue_for_the_worker(client, directory):
+def test_the_build_waits_in_the_queue_for_the_worker(
+    client, directory, worker_keeps_the_test_connection
+):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 

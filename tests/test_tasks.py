@@ -13,12 +13,8 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture(autouse=True)
-def worker_keeps_the_test_connection(monkeypatch):
-    # The worker recycles database connections between tasks; inside a test's transaction
-    # that would close the connection the test runs in (on PostgreSQL; SQLite ignores it).
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
+def _worker_in_the_test_transaction(worker_keeps_the_test_connection):
+    pass
 
 
 @task()

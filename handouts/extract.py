@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -30,6 +31,12 @@ MAX_PAGES = 500
 MAX_CHARACTERS = 2_000_000
 
 TEXT, SCAN, UNREADABLE = "text", "scan", "unreadable"
+
+# A PDF keeps the lines of the printed page: a Japanese sentence wrapped at the edge
+# of the page comes back broken in two. A break between two non-ASCII characters,
+# unless the first ends a sentence, is such a wrap and is taken out, so that words
+# across it can be found.
+_WRAPPED_LINE = re.compile(r"(?<=[^\x00-\x7F。.!?!?」』)])[ \t]*\r?\n[ \t]*(?=[^\x00-\x7F])")
 EXTENSIONS = {"pdf", "docx", "xlsx", "odt", "ods", "csv"}
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -87,6 +94,10 @@ def extract(name, data: bytes) -> Extraction:
     return Extraction(UNREADABLE, reason="この種類のファイルからは文字を読み取りません。")
 
 
+def join_wrapped_lines(text):
+    return _WRAPPED_LINE.sub("", text)
+
+
 def _single(text, budget):
     text = budget.take(text)
     return Extraction(TEXT, pages=[(1, text)], page_count=1, truncated=budget.truncated)
@@ -126,7 +137,7 @@ def _pdf(data, budget):
                     textpage.close()
             finally:
                 page.close()
-            text = budget.take(text)
+            text = budget.take(join_wrapped_lines(text))
             chars += len(text)
             pages.append((index + 1, text))
     except pdfium.PdfiumError:

@@ -27,7 +27,7 @@ PAGES_PER_TYPE = {
 }
 ROWS = {
     "council.CommitteeMember": 48,
-    "council.MeetingHandout": 0,
+    "council.MeetingHandout": 6,
     "council.ReportRow": 12,
     "facilities.FacilityService": 136,
     "vacancies.VacancyFigure": 468,

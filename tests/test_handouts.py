@@ -128,6 +128,25 @@ def test_pdf_text_is_kept_per_page():
     assert "グループホーム" in result.pages[1][1]
 
 
+def test_a_japanese_sentence_wrapped_across_lines_of_the_pdf_reads_as_one():
+    import pypdfium2 as pdfium
+
+    words = "".join(
+        f"{n}番目の相談支援事業所との連絡調整について話し合いました。" for n in range(1, 9)
+    )
+    data = pdf_of(words)
+    raw = pdfium.PdfDocument(data)[0].get_textpage().get_text_range()
+    assert words not in raw  # printed on several lines, broken by the PDF's line ends
+    assert unicodedata.normalize("NFKC", words) in extract.extract("a.pdf", data).pages[0][1]
+
+
+def test_line_breaks_after_sentences_and_between_latin_words_stay():
+    assert extract.join_wrapped_lines("声。\r\n次の文") == "声。\r\n次の文"
+    assert extract.join_wrapped_lines("ABC\r\nDEF") == "ABC\r\nDEF"
+    assert extract.join_wrapped_lines("日本 \r\n語") == "日本語"
+    assert extract.join_wrapped_lines("相談\n支援") == "相談支援"
+
+
 def test_word_opendocument_excel_and_csv():
     assert "相談支援専門員の研修" in text_of(
         extract.extract("a.docx", docx("相談支援専門員の研修", "日程"))
@@ -436,3 +455,24 @@ def test_documents_in_a_restricted_collection_are_forgotten_and_never_shown(clie
     )
     assert not HandoutDocument.objects.filter(document=doc).exists()
     assert "内部だけ</mark>の話" not in client.get("/search/", {"q": "内部だけ"}).content.decode()
+
+
+# --- Demo content ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_handouts_are_japanese_pdfs_found_by_the_site_search(client):
+    from home import demo
+
+    created = demo.load()
+    assert sum(label.startswith("資料: ") for label in created) == 6
+    records = HandoutDocument.objects.select_related("document")
+    assert {r.status for r in records} == {HandoutStatus.TEXT}
+    assert all(r.document.file.name.endswith(".pdf") for r in records)
+    assert sum(r.page_count for r in records) == 9
+    html = client.get("/search/", {"q": "サインレス 継続"}).content.decode()
+    assert "資料1 p.2" in html and "#page=2" in html
+    html = client.get("/search/", {"q": "こども部会"}).content.decode()
+    assert "資料2 p.1" in html
+    assert demo.load() == []  # loading again adds no handout twice
+    assert HandoutDocument.objects.count() == 6

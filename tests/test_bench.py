@@ -37,3 +37,17 @@ def test_percentiles_are_nearest_rank():
     ordered = list(range(1, 101))
     assert [percentile(ordered, p) for p in (50, 90, 99, 100)] == [50, 90, 99, 100]
     assert percentile([7], 99) == 7
+
+
+def test_the_handout_search_benchmark_builds_a_site_whose_search_finds_its_handouts(client):
+    spec = importlib.util.spec_from_file_location(
+        "bench_handouts_search", LOAD.parent / "handouts_search.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build_site(handouts=4, pages=3) == 4
+    html = client.get("/search/", {"q": "ひとつだけの議題ラベンダー"}).content.decode()
+    assert "資料3 p.2" in html and "#page=2" in html
+    assert html.count('class="search-result"') == 1
+    html = client.get("/search/", {"q": "モニタリング"}).content.decode()
+    assert "資料1 p.1" in html or "資料1 p.2" in html

@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
@@ -20,3 +22,14 @@ def latest_news(request, home_page):
         "news": news[:LATEST_NEWS_COUNT],
         "index": NewsIndexPage.objects.live().public().first(),
     }
+
+
+@hooks.register("insert_editor_js")
+def agenda_add_button_js():
+    """The agenda's add buttons labelled 「議題を追加」 in the page editor."""
+    return format_html('<script src="{}"></script>', static("js/agenda-add-button.js"))
+
+
+@hooks.register("insert_global_admin_css")
+def agenda_add_button_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/agenda-add-button.css"))

@@ -171,7 +171,6 @@ def meeting_form_data(action="publish", **overrides):
     """
     data = {
         "title": "第2回全体会",
-        "slug": "zentai-2",
         "date": "2023-11-20",
         "start_time": "",
         "end_time": "",

@@ -226,7 +226,7 @@ def test_secretariat_submits_a_meeting_with_a_handout_and_the_approver_publishes
     shot(page, "02-document-uploaded")
 
     page.goto(live_server.url + f"/admin/pages/add/council/meetingpage/{council['plenary'].pk}/")
-    page.fill("#id_title", "第2回全体会")
+    page.fill("#id_title", "障害者福祉計画と基幹相談支援センター")
     page.fill("#id_date", "2023-11-20")
     page.keyboard.press("Escape")
     page.fill("#id_start_time", "14:00")
@@ -251,32 +251,34 @@ def test_secretariat_submits_a_meeting_with_a_handout_and_the_approver_publishes
     submit_for_approval(page)
     shot(page, "05-submitted")
 
-    meeting = MeetingPage.objects.get(title="第2回全体会")
+    meeting = MeetingPage.objects.get(title="障害者福祉計画と基幹相談支援センター")
     assert not meeting.live
     assert meeting.current_workflow_state.workflow.name == COUNCIL_WORKFLOW
     meeting_url = live_server.url + council["plenary"].url + meeting.slug + "/"
     assert page.request.get(meeting_url).status == 404
 
     log_in(page, live_server, roles_users["approver"])
-    approve_from_dashboard(page, "第2回全体会", screenshot="08-approver-dashboard")
+    approve_from_dashboard(
+        page, "障害者福祉計画と基幹相談支援センター", screenshot="08-approver-dashboard"
+    )
     shot(page, "09-approved")
 
-    meeting = MeetingPage.objects.get(title="第2回全体会")
+    meeting = MeetingPage.objects.get(title="障害者福祉計画と基幹相談支援センター")
     assert meeting.live and meeting.handouts.count() == 1
     assert meeting.fiscal_year == 2023 and meeting.get_display_number() == 2
     assert meeting.current_workflow_state is None
     assert page.request.get(meeting_url).ok
 
     page.goto(live_server.url + council["archive"].url + "?nendo=2023")
-    page.get_by_role("link", name="第2回全体会").first.click()
-    assert page.locator("h1").inner_text() == "第2回全体会"
+    page.get_by_role("link", name="障害者福祉計画と基幹相談支援センター").first.click()
+    assert page.locator("h1").inner_text() == "障害者福祉計画と基幹相談支援センター"
     assert "PDF・" in page.locator(".handouts").inner_text()
 
     page.goto(live_server.url + "/")
     page.fill("#site-search-q", "協働体制")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/**")
-    assert page.get_by_role("link", name="第2回全体会").count() == 1
+    assert page.get_by_role("link", name="障害者福祉計画と基幹相談支援センター").count() == 1
 
 
 def test_secretariat_updates_a_yearly_report_and_it_goes_live_when_approved(

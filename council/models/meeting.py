@@ -11,6 +11,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    HelpPanel,
     InlinePanel,
     MultiFieldPanel,
     PageChooserPanel,
@@ -23,7 +24,7 @@ from wagtail.search import index
 from council.blocks import AgendaStreamBlock
 from home.blocks import RICH_TEXT_FEATURES
 from home.dates import fiscal_year, fiscal_year_label, wareki
-from home.models import BasePage
+from home.models import BasePage, BasePageForm
 
 # Rich text left empty by the editor is stored as "" or as empty paragraphs.
 EMPTY_RICH_TEXT = r"^\s*(<p[^>]*>\s*(<br\s*/?>)?\s*</p>\s*)*$"
@@ -129,8 +130,76 @@ class MeetingQuerySet(PageQuerySet):
 MeetingManager = PageManager.from_queryset(MeetingQuerySet)
 
 
+TITLE_HELP = (
+    "話し合った主な内容を短く書きます(例: サインレスの継続と地域生活支援拠点等の登録状況)。"
+    "「第2回全体会」のような回数と会議の名前は、ページの上に自動で表示されるので入れません。"
+    "空欄のときは「運営会議(令和8年11月25日)」のように、会議の名前と開催日から付けます。"
+)
+
+
+def default_meeting_title(body, date):
+    """「運営会議(令和8年11月25日)」: the title of a meeting left without one."""
+    body = body.specific
+    name = getattr(body, "display_name", None) or body.title
+    return f"{name}({wareki(date, weekday=False)})"
+
+
+class MeetingPageForm(BasePageForm):
+    """The title may be left empty (the page titles itself); the address is made from the
+    date by the model, so editors never see the slug."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "title" in self.fields:
+            self.fields["title"].required = False
+            self.fields["title"].help_text = TITLE_HELP
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("title") or "").strip() and cleaned.get("date"):
+            body = self.parent_page if self.instance.pk is None else self.instance.get_parent()
+            if body is not None:
+                cleaned["title"] = default_meeting_title(body, cleaned["date"])
+                self.instance.title = cleaned["title"]
+        elif not (cleaned.get("title") or "").strip():
+            self.add_error("title", "タイトルを入れるか、開催日を入れてください。")
+        return cleaned
+
+
+class UnpublishedTwinsPanel(HelpPanel):
+    """On a new meeting: the body's meetings that were started but never published, with a
+    link to each, so an editor continues a draft instead of making its twin."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("template", "council/admin/unpublished_twins.html")
+        super().__init__(**kwargs)
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.drafts = []
+            parent = getattr(self.form, "parent_page", None)
+            if self.instance.pk is None and parent is not None:
+                self.drafts = list(
+                    MeetingPage.objects.child_of(parent)
+                    .filter(live=False, first_published_at__isnull=True)
+                    .order_by("-latest_revision_created_at")
+                    .only("pk", "title", "draft_title", "date", "latest_revision_created_at")[:10]
+                )
+
+        def is_shown(self):
+            return bool(self.drafts)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["drafts"] = self.drafts
+            return context
+
+
 class MeetingPage(BasePage):
     """One meeting of a body: date and place, agenda, minutes and handouts."""
+
+    base_form_class = MeetingPageForm
 
     number = models.PositiveSmallIntegerField(
         "回数(第N回)",
@@ -260,7 +329,9 @@ class MeetingPage(BasePage):
         help_text="議事録を承認した会議の記録を選びます(例: 次の回の全体会)。",
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        UnpublishedTwinsPanel(heading="まだ公開していない下書き"),
+        *Page.content_panels,
         MultiFieldPanel(
             [
                 FieldPanel("date"),
@@ -304,7 +375,13 @@ class MeetingPage(BasePage):
             help_text="資料番号の順に並べます。文書は「文書」から選ぶか、その場でアップロードします。",
         ),
     ]
-    promote_panels = Page.promote_panels
+    # The address is made from the date (full_clean), so the slug is not offered.
+    promote_panels = [
+        MultiFieldPanel(
+            [FieldPanel("seo_title"), FieldPanel("search_description")], heading="検索エンジン向け"
+        ),
+        MultiFieldPanel([FieldPanel("show_in_menus")], heading="サイトのメニュー"),
+    ]
     search_fields = BasePage.search_fields + [
         index.SearchField("venue"),
         index.SearchField("agenda"),
@@ -332,7 +409,27 @@ class MeetingPage(BasePage):
     def full_clean(self, *args, **kwargs):
         if self.date:
             self.fiscal_year = fiscal_year(self.date)
+            if not self.slug:
+                parent = (
+                    self.get_parent() if self.path else getattr(self, "validation_parent", None)
+                )
+                if parent is not None:
+                    self.slug = self.slug_for_date(parent)
         return super().full_clean(*args, **kwargs)
+
+    def slug_for_date(self, parent):
+        """「2026-11-25」, or 「2026-11-25-2」… when another page under ``parent`` has it."""
+        base = self.date.isoformat()
+        slug, n = base, 1
+        while not Page._slug_is_available(slug, parent, self):
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def get_admin_display_title(self):
+        """Meetings in the admin's lists begin with their date, so look-alike titles differ."""
+        title = super().get_admin_display_title()
+        return f"{self.date:%Y-%m-%d} {title}" if self.date else title
 
     def clean(self):
         super().clean()

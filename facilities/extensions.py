@@ -6,7 +6,9 @@ this way).
 
 ``FACILITY_PAGE_SECTIONS_HOOK``
     fn(facility_page, request) -> None, or a dict with a "template" key and the
-    context that template needs. Shown after the table of services.
+    context that template needs. Shown after the table of services, or at the
+    end of the page, after the date the details were checked, when the dict
+    has ``"place": "end"``.
 
 ``FACILITY_INDEX_SECTIONS_HOOK``
     fn(index_page, request) -> None, or a dict with a "template" key and the

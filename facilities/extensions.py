@@ -14,6 +14,12 @@ this way).
     fn(index_page, request) -> None, or a dict with a "template" key and the
     context that template needs. Shown on ふくしマップ after the results.
 
+``FACILITY_SEARCH_RESULTS_HOOK``
+    fn(facilities, request) -> None, or a dict {facility pk: dict with a
+    "template" key and the context that template needs}, for the facilities
+    of one page of search results (one call per page, so the number of queries
+    does not grow with the results). Shown inside each result.
+
 ``FACILITY_SEARCH_FILTERS_HOOK``
     fn(request) -> None or a :class:`ToggleFilter`, offered as one more checkbox
     of the facility search, with its count, like 拠点登録あり.
@@ -26,6 +32,7 @@ from django.db.models import Q
 
 FACILITY_PAGE_SECTIONS_HOOK = "facility_page_sections"
 FACILITY_SEARCH_FILTERS_HOOK = "facility_search_filters"
+FACILITY_SEARCH_RESULTS_HOOK = "facility_search_results"
 FACILITY_INDEX_SECTIONS_HOOK = "facility_index_sections"
 
 

@@ -1,6 +1,5 @@
 """Correction requests: the public form from a facility page, its abuse limits and bad input,
-the admin inbox (who sees it, closing a request), the dashboard count; and the freshness
-「情報更新: N日前」 on facility pages and in the facility search."""
+the admin inbox (who sees it, closing a request, its queries) and the dashboard count."""
 
 import datetime as dt
 

@@ -92,6 +92,8 @@ def test_the_facility_editor_closes_the_request_in_the_inbox(live_server, page, 
     page.get_by_role("button", name="記録する").click()
     page.wait_for_url("**/admin/corrections/")
     assert "「対応済み」にしました" in page.content()
+    # Wagtail's message fades in; axe reads the colours once it has.
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
     assert_no_axe_violations(page)
     item = CorrectionRequest.objects.get()
     assert item.status == CorrectionStatus.DONE and item.handled_by == user

@@ -8,6 +8,7 @@ from facilities.models import FacilityPage
 from . import throttle
 from .forms import CorrectionRequestForm
 from .models import CorrectionRequest
+from .tasks import notify_new_request
 
 # Page ids are integer columns; a longer number is no page (and must not reach the database).
 MAX_PAGE_ID = 2**31 - 1
@@ -69,11 +70,12 @@ def request_form(request, facility_id):
         return render(
             request, "corrections/form.html", {**context, "throttled": THROTTLED}, status=429
         )
-    CorrectionRequest.objects.create(
+    item = CorrectionRequest.objects.create(
         facility=facility,
         message=form.cleaned_data["message"],
         contact=form.cleaned_data["contact"],
     )
+    notify_new_request.enqueue(request_id=item.pk)
     return redirect("corrections:sent", facility_id=facility.pk)
 
 

@@ -376,3 +376,62 @@ def test_the_inbox_makes_as_many_queries_for_50_requests_as_for_5(
     many = _inbox_queries(client, django_assert_max_num_queries, index, 45, few)
     assert CorrectionRequest.objects.count() == 50
     assert many == few
+
+
+# --- Notification ------------------------------------------------------------------------------
+
+
+def test_a_new_request_is_mailed_to_those_who_handle_the_facility(
+    client, django_user_model, index, facility, mailoutbox
+):
+    secretariat = user_in(SECRETARIAT)
+    secretariat.email = "jimukyoku@example.jp"
+    secretariat.save()
+    editor = user_in(FACILITY_EDITOR)
+    editor.email = "shisetsu@example.jp"
+    editor.save()
+    user_in(FACILITY_EDITOR, name="no-address")  # no e-mail address: nothing to send
+    approver = user_in(APPROVER)
+    approver.email = "shounin@example.jp"
+    approver.save()
+    gone = user_in(FACILITY_EDITOR, name="gone")
+    gone.email = "gone@example.jp"
+    gone.is_active = False
+    gone.save()
+    # An account that handles another facility only.
+    other = FacilityPageFactory(parent=index, title="別の事業所")
+    office = django_user_model.objects.create_user("office", email="office@example.jp")
+    group = Group.objects.create(name="別の事業所の担当")
+    group.permissions.add(
+        *Group.objects.get(name=FACILITY_EDITOR).permissions.filter(
+            content_type__app_label="corrections"
+        )
+    )
+    GroupPagePermission.objects.create(group=group, page=other, permission_type="change")
+    office.groups.add(group)
+
+    send(client, facility, message="秘密の内容ABC", contact="連絡先XYZ")
+    item = CorrectionRequest.objects.get()
+    assert sorted(m.to[0] for m in mailoutbox) == ["jimukyoku@example.jp", "shisetsu@example.jp"]
+    message = mailoutbox[0]
+    assert message.subject == "[児玉郡市自立支援協議会] 修正の依頼: サンプル作業所ひまわり"
+    assert f"/admin/corrections/{item.pk}/" in message.body
+    assert "秘密の内容ABC" not in message.body and "連絡先XYZ" not in message.body
+    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mailoutbox)
+
+    mailoutbox.clear()
+    send(client, other, remote_addr="198.51.100.99")
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "jimukyoku@example.jp",
+        "office@example.jp",
+        "shisetsu@example.jp",
+    ]
+
+
+def test_no_mail_for_a_robot_or_bad_input(client, facility, mailoutbox):
+    secretariat = user_in(SECRETARIAT)
+    secretariat.email = "jimukyoku@example.jp"
+    secretariat.save()
+    send(client, facility, website="https://spam.example/")
+    send(client, facility, message="\u3000")
+    assert mailoutbox == []

@@ -319,6 +319,7 @@ def test_closing_twice_or_with_a_forged_status_changes_nothing(client, facility)
     forged = client.post(url, {"status": "open", "note": "x"})
     assert forged.status_code == 400
     assert "「対応済み」か「対応しない」から選んでください" in forged.content.decode()
+    assert 'href="#id_status_0"' in forged.content.decode()
     too_long = client.post(url, {"status": "done", "note": "あ" * 2001})
     assert too_long.status_code == 400
     item.refresh_from_db()

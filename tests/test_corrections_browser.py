@@ -33,6 +33,8 @@ def facility(live_home):
 
 def test_a_visitor_sends_a_correction_from_the_facility_page(live_server, page, facility):
     page.goto(live_server.url + facility.url)
+    assert "情報更新: 今日" in page.inner_text("main")
+    assert_no_axe_violations(page)
     page.get_by_role("link", name="掲載内容の修正を依頼する").click()
     page.wait_for_url(f"**/corrections/{facility.pk}/")
     for width in (1280, 375):
@@ -63,6 +65,12 @@ def test_a_visitor_sends_a_correction_from_the_facility_page(live_server, page, 
 
     page.get_by_role("link", name="「サンプル作業所ひまわり」のページに戻る").click()
     page.wait_for_url(f"**{facility.url}")
+    assert "営業時間が変わりました" not in page.content()
+
+    # The search results with their freshness, sorted by it.
+    page.goto(live_server.url + facility.get_parent().url + "?sort=updated")
+    assert "情報更新: 今日" in page.locator(".facility-card").first.inner_text()
+    assert_no_axe_violations(page)
 
 
 def test_the_facility_editor_closes_the_request_in_the_inbox(live_server, page, facility):

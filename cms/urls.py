@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("booklet/", include("booklet.urls")),
     path("alerts/", include("alerts.urls")),
+    path("corrections/", include("corrections.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("favicon.ico", home_views.favicon),

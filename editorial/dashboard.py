@@ -1,8 +1,15 @@
-"""The dashboard's list of what needs doing, limited to what the editor may act on."""
+"""The dashboard's list of what needs doing, limited to what the editor may act on.
+
+Apps below ``editorial`` add sections through the Wagtail hook
+``editor_tasks_sections``: fn(user, today) -> None, or a dict with the keys of
+the sections below (key, heading, count, empty, items). Returning None leaves
+the section out (for a user the section is not for).
+"""
 
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -14,6 +21,7 @@ from handouts.scans import SCAN_HEADING, SCAN_WHY, scans
 
 MINUTES_DUE_AFTER_DAYS = 60
 SHOWN_PER_SECTION = 10
+EDITOR_TASKS_SECTIONS_HOOK = "editor_tasks_sections"
 
 
 def editable_pages(user):
@@ -93,7 +101,7 @@ def pages_awaiting_approval(user):
 
 class EditorTasksPanel(Component):
     """「対応が必要なこと」: overdue minutes, minutes still 案, facilities to re-check, scanned
-    PDFs without text, pages awaiting approval."""
+    PDFs without text, what other apps add (open correction requests), pages awaiting approval."""
 
     name = "editor_tasks"
     template_name = "editorial/editor_tasks_panel.html"
@@ -170,6 +178,11 @@ class EditorTasksPanel(Component):
                     ],
                 }
             )
+
+        for hook in hooks.get_hooks(EDITOR_TASKS_SECTIONS_HOOK):
+            section = hook(self.user, today)
+            if section:
+                sections.append(section)
 
         waiting = pages_awaiting_approval(self.user)
         count = waiting.count()

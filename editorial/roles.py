@@ -110,7 +110,7 @@ def _collection_perms(collection, app_label, model, actions):
 ROLES = (
     Role(
         name=SECRETARIAT,
-        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価、お知らせメールの登録の数と削除",
+        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価、お知らせメールの登録の数と削除、掲載内容の修正の依頼への対応",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("council", "businessitem", ("add", "change", "delete", "view")),
@@ -121,6 +121,7 @@ ROLES = (
             ),
             *_model_perms("evaluations", "evaluationitem", ("add", "change", "delete", "view")),
             *_model_perms("alerts", "subscriber", ("delete", "view")),
+            *_model_perms("corrections", "correctionrequest", ("change", "view")),
             ("home", "homepage", "set_page_privacy"),
             ("booklet", "booklet", "build_booklet"),
         ),
@@ -150,11 +151,12 @@ ROLES = (
     ),
     Role(
         name=FACILITY_EDITOR,
-        description="ふくしマップの事業所と冊子(PDF)の作成、空き情報のページと月次の入力、事業所の写真",
+        description="ふくしマップの事業所と冊子(PDF)の作成、空き情報のページと月次の入力、事業所の写真、掲載内容の修正の依頼への対応",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("vacancies", "vacancyfigure", ("add", "change", "delete", "view")),
             ("booklet", "booklet", "build_booklet"),
+            *_model_perms("corrections", "correctionrequest", ("change", "view")),
         ),
         collection_permissions=_collection_perms(
             FACILITY_PHOTOS, "wagtailimages", "image", ("add", "choose")

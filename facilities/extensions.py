@@ -6,11 +6,19 @@ this way).
 
 ``FACILITY_PAGE_SECTIONS_HOOK``
     fn(facility_page, request) -> None, or a dict with a "template" key and the
-    context that template needs. Shown after the table of services.
+    context that template needs. Shown after the table of services, or at the
+    end of the page, after the date the details were checked, when the dict
+    has ``"place": "end"``.
 
 ``FACILITY_INDEX_SECTIONS_HOOK``
     fn(index_page, request) -> None, or a dict with a "template" key and the
     context that template needs. Shown on ふくしマップ after the results.
+
+``FACILITY_SEARCH_RESULTS_HOOK``
+    fn(facilities, request) -> None, or a dict {facility pk: dict with a
+    "template" key and the context that template needs}, for the facilities
+    of one page of search results (one call per page, so the number of queries
+    does not grow with the results). Shown inside each result.
 
 ``FACILITY_SEARCH_FILTERS_HOOK``
     fn(request) -> None or a :class:`ToggleFilter`, offered as one more checkbox
@@ -24,6 +32,7 @@ from django.db.models import Q
 
 FACILITY_PAGE_SECTIONS_HOOK = "facility_page_sections"
 FACILITY_SEARCH_FILTERS_HOOK = "facility_search_filters"
+FACILITY_SEARCH_RESULTS_HOOK = "facility_search_results"
 FACILITY_INDEX_SECTIONS_HOOK = "facility_index_sections"
 
 

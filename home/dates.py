@@ -75,6 +75,16 @@ def wareki(value, weekday: bool = True) -> str:
     return text
 
 
+def days_ago(value, today: dt.date | None = None) -> str:
+    """「今日」 or 「N日前」 for the day of ``value`` (a date, or a datetime in Japan time).
+
+    A day after ``today`` counts as today: nothing is updated in the future.
+    """
+    today = today or timezone.localdate(timezone=timezone.get_default_timezone())
+    days = (today - as_date(value)).days
+    return "今日" if days <= 0 else f"{days}日前"
+
+
 def wareki_month(value) -> str:
     """'令和6年3月' for any day of March 2024."""
     date = as_date(value)

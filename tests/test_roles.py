@@ -175,6 +175,7 @@ AREAS = {
     "空き情報(一覧)": (fixed("vacancies_vacancyfigure_modeladmin_index"), {F}),
     "空き情報の追加": (fixed("vacancies_vacancyfigure_modeladmin_create"), {F}),
     "空き情報の入力(月次)": (fixed("vacancy_monthly"), {F}),
+    "修正の依頼": (fixed("corrections_admin"), {S, F}),
     "文書(一覧)": (fixed("wagtaildocs:index"), {S}),
     "文書の追加": (fixed("wagtaildocs:add"), {S}),
     "画像(一覧)": (fixed("wagtailimages:index"), {S, F}),

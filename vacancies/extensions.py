@@ -7,10 +7,10 @@ figure, chart, filter or count on the facility pages and the search either.
 
 from functools import cache
 
-from django.db.models import Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from facilities.extensions import ToggleFilter
-from facilities.models import FacilityIndexPage, FacilityPage
+from facilities.models import FacilityIndexPage, FacilityPage, FacilityService
 from home.privacy import may_view
 
 from .charts import history_svg
@@ -43,8 +43,12 @@ def facility_vacancies(facility, request, months=HISTORY_MONTHS):
     figures = VacancyFigure.objects.filter(facility=facility, service_type_id__in=tracked)
     by_month = {(f.service_type_id, f.month): f for f in figures.filter(month__gte=span[0])}
     latest = {}
+    offered_ids = {o.service_type_id for o in offered}
+    updated_at = None  # 空き情報の更新: the last change to a figure of a service shown
     for figure in figures.order_by("-month"):
         latest.setdefault(figure.service_type_id, figure)
+        if figure.service_type_id in offered_ids:
+            updated_at = max(updated_at or figure.updated_at, figure.updated_at)
     entries = []
     for offer in offered:
         service = tracked[offer.service_type_id]
@@ -64,7 +68,39 @@ def facility_vacancies(facility, request, months=HISTORY_MONTHS):
                 ),
             }
         )
-    return {"template": "vacancies/includes/facility_vacancies.html", "entries": entries}
+    return {
+        "template": "vacancies/includes/facility_vacancies.html",
+        "entries": entries,
+        "updated_at": updated_at,
+    }
+
+
+def result_vacancies_updated(facilities, request):
+    """空き情報の更新: N日前 in each search result: the last change to a figure of a tracked
+    service the facility offers. One query for the page of results; nothing for a visitor
+    who may not see the figures."""
+    if not facilities or not figures_visible(request):
+        return None
+    tracked = [s.pk for s in VacancySettings.tracked_for_default_site()]
+    offers = FacilityService.objects.filter(
+        page_id=OuterRef("facility_id"), service_type_id=OuterRef("service_type_id")
+    )
+    rows = (
+        VacancyFigure.objects.filter(
+            facility_id__in=[f.pk for f in facilities], service_type_id__in=tracked
+        )
+        .filter(Exists(offers))
+        .values("facility_id")
+        .annotate(updated_at=Max("updated_at"))
+        .order_by()
+    )
+    return {
+        row["facility_id"]: {
+            "template": "vacancies/includes/result_updated.html",
+            "updated_at": row["updated_at"],
+        }
+        for row in rows
+    }
 
 
 def vacancy_filter(request):

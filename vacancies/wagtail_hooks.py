@@ -8,7 +8,11 @@ from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import CreateView, EditView
 
-from facilities.extensions import FACILITY_PAGE_SECTIONS_HOOK, FACILITY_SEARCH_FILTERS_HOOK
+from facilities.extensions import (
+    FACILITY_PAGE_SECTIONS_HOOK,
+    FACILITY_SEARCH_FILTERS_HOOK,
+    FACILITY_SEARCH_RESULTS_HOOK,
+)
 from home.privacy import PAGES_SHOWING_DATA_OF_HOOK
 
 from . import extensions, views
@@ -16,6 +20,7 @@ from .models import VacancyFigure, month_label, month_start
 
 hooks.register(FACILITY_PAGE_SECTIONS_HOOK, extensions.facility_vacancies)
 hooks.register(FACILITY_SEARCH_FILTERS_HOOK, extensions.vacancy_filter)
+hooks.register(FACILITY_SEARCH_RESULTS_HOOK, extensions.result_vacancies_updated)
 hooks.register(PAGES_SHOWING_DATA_OF_HOOK, extensions.pages_showing_figures)
 
 

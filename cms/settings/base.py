@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "booklet",
     "alerts",
     "handouts",
+    "corrections",
     "editorial",
     "operations",
     "cms",

@@ -13,7 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateField, Q, Value
+from django.db.models.functions import Coalesce, Greatest, Least, NullIf, TruncDate
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -38,7 +39,7 @@ from facilities.validators import (
     validate_phone,
 )
 from home.blocks import RICH_TEXT_FEATURES
-from home.dates import months_before, wareki_month
+from home.dates import as_date, months_before, wareki_month
 from home.models import BasePage
 
 MAX_CAPACITY = 999
@@ -68,7 +69,26 @@ class QRCodeRoutesMixin(RoutablePageMixin):
         return qr_response(self.get_full_url(request), "png", f"qr-{self.slug}.png")
 
 
+# Stands for "no date" inside the freshness expression (GREATEST is NULL on SQLite if any is).
+NO_DATE = dt.date(1900, 1, 1)
+
+
+def details_updated_expression(today):
+    """SQL for :meth:`FacilityPage.details_updated_on`: the later of the day the page was
+    last published (Japan time) and the day its details were confirmed (no later than today)."""
+    no_date = Value(NO_DATE, output_field=DateField())
+    published = Coalesce(TruncDate("last_published_at"), no_date)
+    verified = Least(Coalesce("verified_on", no_date), Value(today, output_field=DateField()))
+    return NullIf(Greatest(published, verified, output_field=DateField()), no_date)
+
+
 class FacilityQuerySet(PageQuerySet):
+    def with_details_updated(self, today=None):
+        """Annotates ``details_updated``, the date 「情報更新」 counts from (None for neither)."""
+        return self.annotate(
+            details_updated=details_updated_expression(today or timezone.localdate())
+        )
+
     def needs_verification(self, today=None):
         """Facilities whose details were last confirmed 13 months ago or more (or never)."""
         return self.filter(
@@ -334,6 +354,16 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
             return ""
         date = dt.date.fromisoformat(record["date"])
         return f"{record['label']}({wareki_month(date)}時点)"
+
+    def details_updated_on(self, today=None):
+        """The date 「情報更新: N日前」 counts from: the later of the last publication (an edit
+        went out) and 情報確認日 (the office confirmed the details; a future date counts as
+        today). None for a page never published nor confirmed."""
+        today = today or timezone.localdate()
+        dates = [as_date(self.last_published_at)] if self.last_published_at else []
+        if self.verified_on:
+            dates.append(min(self.verified_on, today))
+        return max(dates) if dates else None
 
     def is_stale(self, today=None):
         return self.verified_on is None or self.verified_on < verification_cutoff(today)

@@ -10,11 +10,15 @@ one count and one page of results with its related rows prefetched.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.functional import cached_property
 from wagtail import hooks
 
-from facilities.extensions import FACILITY_SEARCH_FILTERS_HOOK, ToggleFilter
+from facilities.extensions import (
+    FACILITY_SEARCH_FILTERS_HOOK,
+    FACILITY_SEARCH_RESULTS_HOOK,
+    ToggleFilter,
+)
 from home import search as site_search
 from home.listing import paginate
 
@@ -24,7 +28,7 @@ from .taxonomy import Feature, Municipality, ServiceCategory, ServiceType, Targe
 PER_PAGE = 20
 MAX_KEYWORD_MATCHES = 5000
 MAX_VALUES = 50
-SORTS = {"kana": "50音順", "muni": "市町順"}
+SORTS = {"kana": "50音順", "muni": "市町順", "updated": "情報更新の新しい順"}
 
 
 @dataclass
@@ -167,8 +171,12 @@ class FacilitySearch:
         return pages
 
     def ordered(self):
-        """The matching facilities in the chosen order (50音順 or 市町順)."""
-        pages = self.filtered()
+        """The matching facilities in the chosen order (50音順, 市町順 or 情報更新の新しい順)."""
+        pages = self.filtered().with_details_updated()
+        if self.sort == "updated":
+            return pages.order_by(
+                F("details_updated").desc(nulls_last=True), "kana_sort", "name_kana", "pk"
+            )
         if self.sort == "muni":
             return pages.order_by("municipality__sort_order", "kana_sort", "name_kana", "pk")
         return pages.order_by("kana_sort", "name_kana", "pk")
@@ -177,7 +185,17 @@ class FacilitySearch:
     def results_page(self):
         pages = self.ordered().select_related("municipality")
         pages = pages.prefetch_related("services__service_type", "features")
-        return paginate(self.request, pages, PER_PAGE)
+        page = paginate(self.request, pages, PER_PAGE)
+        page.object_list = list(page.object_list)
+        for facility in page.object_list:
+            facility.result_sections = []
+        # What other apps add to each result (one call for the whole page of results).
+        for hook in hooks.get_hooks(FACILITY_SEARCH_RESULTS_HOOK):
+            by_facility = hook(page.object_list, self.request) or {}
+            for facility in page.object_list:
+                if section := by_facility.get(facility.pk):
+                    facility.result_sections.append(section)
+        return page
 
     @property
     def count(self):

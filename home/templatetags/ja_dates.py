@@ -3,6 +3,7 @@
 {% time_tag meeting.date %}          → <time datetime="2023-07-03">令和5年7月3日(月)</time>
 {% time_tag meeting.date False %}    → <time datetime="2023-07-03">令和5年7月3日</time>
 {{ figure.month|wareki_month }}      → 令和5年7月
+{% updated_ago page.last_published_at %} → <time datetime="2026-11-28">3日前</time> (「今日」 for today)
 """
 
 import datetime as dt
@@ -43,4 +44,17 @@ def time_tag(value, weekday=True):
         return ""
     return format_html(
         '<time datetime="{}">{}</time>', iso_date(value), dates.wareki(value, weekday)
+    )
+
+
+@register.simple_tag
+def updated_ago(value):
+    """A <time> element with the ISO date and 「N日前」 (or 「今日」), for 「情報更新: …」."""
+    if not isinstance(value, dt.date):
+        return ""
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        iso_date(value),
+        dates.wareki(value, False),
+        dates.days_ago(value),
     )

@@ -1,6 +1,8 @@
-"""File sizes as Japanese public sites print them."""
+"""File sizes and phone numbers as Japanese public sites print them."""
 
 import math
+import re
+import unicodedata
 
 KB = 1024
 MB = 1024 * KB
@@ -26,3 +28,28 @@ def file_size(num_bytes, *, round_up=False):
     unit, scale = ("MB", MB) if rounding(size * 10 / MB) < 10000 else ("GB", GB)
     value = rounding(size * 10 / scale) / 10
     return f"{value:.1f}".removesuffix(".0") + unit
+
+
+# The number itself: from the first digit (or a leading +) through digits,
+# hyphens, spaces and brackets. What follows (「内線12」, 「(代表)」) is not dialled.
+_PHONE_NUMBER = re.compile(r"\+?\d[\d\s\-()]*")
+_MIN_DIGITS = 3  # 110, 119, #7119-like short numbers are the shortest callable
+
+
+def tel_href(number):
+    """「tel:0495123456」 for 「0495-12-3456」, or "" when there is nothing to call.
+
+    Full-width digits and brackets (「０４９５（１２）３４５６」) are read as
+    ASCII; the leading 0 stays, hyphens, spaces and brackets go.
+    """
+    text = unicodedata.normalize("NFKC", str(number or ""))
+    for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70":
+        text = text.replace(dash, "-")
+    match = _PHONE_NUMBER.search(text)
+    if not match:
+        return ""
+    run = match.group()
+    digits = "".join(ch for ch in run if ch.isascii() and ch.isdigit())
+    if len(digits) < _MIN_DIGITS:
+        return ""
+    return "tel:" + ("+" if run.startswith("+") else "") + digits

@@ -16,6 +16,7 @@ from wagtail import hooks
 
 from facilities.extensions import FACILITY_SEARCH_FILTERS_HOOK, ToggleFilter
 from home import search as site_search
+from home.formatting import tel_href
 from home.listing import paginate
 
 from .facility import FacilityPage, FacilityService
@@ -278,6 +279,7 @@ class FacilitySearch:
                 "municipality": p["municipality__name"],
                 "address": p["address"],
                 "phone": p["phone"],
+                "tel": tel_href(p["phone"]),
                 "services": services.get(p["pk"], []),
             }
             for p in pages

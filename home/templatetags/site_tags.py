@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from home.formatting import file_size
+from home.formatting import tel_href as _tel_href
 
 register = template.Library()
 
@@ -89,3 +90,18 @@ def page_numbers(page_obj):
     return list(
         page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
     )
+
+
+@register.filter
+def tel_href(number):
+    """``{{ page.phone|tel_href }}``: 「tel:0495123456」, or "" when nothing can be dialled."""
+    return _tel_href(number)
+
+
+@register.filter
+def phone_link(number):
+    """A phone number as a link that calls it on a phone; plain text if it can't be dialled."""
+    href = _tel_href(number)
+    if not href:
+        return number or ""
+    return format_html('<a href="{}">{}</a>', href, number)

@@ -133,7 +133,7 @@ def test_archive_filters_by_keyboard(live_server, page, council):
     page.keyboard.press("Enter")
     page.wait_for_url("**nendo=2023**")
     assert page.get_by_role("link", name="令和5年度").get_attribute("aria-current") == "page"
-    assert "第1回全体会" in page.locator("#records-heading + *").locator("..").inner_text()
+    assert "第1回全体会" in page.locator("#results + *").locator("..").inner_text()
 
 
 def shot(target, name):

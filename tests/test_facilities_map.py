@@ -639,7 +639,7 @@ class TestInChromium:
         index, _ = small_directory
         Network(page, live_server)
         page.goto(live_server.url + index.url)
-        heading = page.locator("#results-heading")
+        heading = page.locator("#results")
         assert heading.inner_text() == "7件の事業所"
         misato = pk_of(Municipality, "美里町")
 

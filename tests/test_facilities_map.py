@@ -210,6 +210,7 @@ def test_markers_carry_what_the_popup_shows(client, directory):
         "municipality": "美里町",
         "address": "本庄1-1-1",
         "phone": "0495-12-3456",
+        "tel": "tel:0495123456",
         "services": ["生活介護", "短期入所"],
     }
     assert client.get(first["url"]).status_code == 200

@@ -53,3 +53,36 @@ def tel_href(number):
     if len(digits) < _MIN_DIGITS:
         return ""
     return "tel:" + ("+" if run.startswith("+") else "") + digits
+
+
+# A phone number inside a sentence: 0 and 9 to 10 more digits in two or three
+# groups (「0495-12-3456」「０４９５（１２）３４５６」「090 1234 5678」). Postal codes
+# (〒367-0000) and dates never start with 0 followed by that many digits.
+_DIGIT = "[0-9\uff10-\uff19]"
+_SEP = "[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d()\uff08\uff09 \u3000]"
+_PHONE_IN_TEXT = re.compile(
+    f"(?<![0-9\uff10-\uff19])[0\uff10]{_DIGIT}{{0,4}}{_SEP}{{1,2}}{_DIGIT}{{1,4}}{_SEP}{_DIGIT}{{3,4}}"
+    f"(?![0-9\uff10-\uff19])"
+)
+
+
+def phone_numbers_in(text):
+    """The text in pieces: [(piece, "tel:…" or "")], so each phone number can be a link."""
+    text = str(text or "")
+    pieces, last = [], 0
+    for match in _PHONE_IN_TEXT.finditer(text):
+        href = tel_href(match.group())
+        if not 10 <= len(href.removeprefix("tel:")) <= 11:
+            continue
+        if _after_fax(text[: match.start()]):
+            continue  # a FAX number is written, not dialled
+        pieces.append((text[last : match.start()], ""))
+        pieces.append((match.group(), href))
+        last = match.end()
+    pieces.append((text[last:], ""))
+    return [(piece, href) for piece, href in pieces if piece]
+
+
+def _after_fax(before):
+    label = unicodedata.normalize("NFKC", before[-8:]).rstrip(" :：番号").upper()
+    return label.endswith(("FAX", "ファクス", "ファックス"))

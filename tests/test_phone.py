@@ -69,6 +69,52 @@ def test_tel_filters_in_templates():
     assert render("{{ n|phone_link }}", n="<b>なし</b>") == "&lt;b&gt;なし&lt;/b&gt;"
 
 
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "事務局 0495-12-3456(内線12)まで",
+            '事務局 <a href="tel:0495123456">0495-12-3456</a>(内線12)まで',
+        ),
+        (
+            "〒367-0000 電話０４９５（７２）１１１１",
+            '〒367-0000 電話<a href="tel:0495721111">０４９５（７２）１１１１</a>',
+        ),
+        (
+            "FAX 0495-72-0001、電話 0495-72-0000",
+            'FAX 0495-72-0001、電話 <a href="tel:0495720000">0495-72-0000</a>',
+        ),
+        ("ＦＡＸ：０４９５-７２-０００１", "ＦＡＸ：０４９５-７２-０００１"),
+        (
+            "<b>携帯</b> 090 1234 5678",
+            '&lt;b&gt;携帯&lt;/b&gt; <a href="tel:09012345678">090 1234 5678</a>',
+        ),
+        ("令和6年12月31日 2024-12-31 第12-3456号", "令和6年12月31日 2024-12-31 第12-3456号"),
+        ("", ""),
+    ],
+)
+def test_phone_numbers_in_free_text_become_links_but_fax_and_dates_do_not(text, html):
+    assert render("{{ t|link_phone_numbers }}", t=text) == html
+
+
+def test_committee_contact_and_observer_application_link_their_phone_numbers(client, home_page):
+    about = CouncilIndexPageFactory(parent=home_page)
+    committee = CommitteePageFactory(
+        parent=about, contact="本庄市 障害福祉課\n電話 0495-25-1111 FAX 0495-25-1112"
+    )
+    meeting = MeetingPageFactory(
+        parent=committee,
+        date=dt.date.today() + dt.timedelta(days=30),
+        status="scheduled",
+        observer_application="前日までに電話(0495-25-1111)で<申込>",
+    )
+    html = client.get(committee.url).content.decode()
+    assert '電話 <a href="tel:0495251111">0495-25-1111</a> FAX 0495-25-1112' in html
+    assert "障害福祉課<br>電話" in html
+    html = client.get(meeting.url).content.decode()
+    assert '前日までに電話(<a href="tel:0495251111">0495-25-1111</a>)で&lt;申込&gt;' in html
+
+
 @pytest.fixture
 def directory(home_page):
     index = FacilityIndexPageFactory(parent=home_page)

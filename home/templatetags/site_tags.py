@@ -1,10 +1,10 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from home.formatting import file_size
+from home.formatting import file_size, phone_numbers_in
 from home.formatting import tel_href as _tel_href
 
 register = template.Library()
@@ -105,3 +105,17 @@ def phone_link(number):
     if not href:
         return number or ""
     return format_html('<a href="{}">{}</a>', href, number)
+
+
+@register.filter
+def link_phone_numbers(text):
+    """Plain text (a contact, how to apply) with each phone number in it as a tel: link.
+
+    The rest is escaped; chain ``|linebreaksbr`` after it for line breaks.
+    """
+    return mark_safe(  # noqa: S308 - every piece is escaped by format_html or escape
+        "".join(
+            format_html('<a href="{}">{}</a>', href, piece) if href else escape(piece)
+            for piece, href in phone_numbers_in(text)
+        )
+    )

@@ -344,10 +344,6 @@ class SecretariatContact(BaseSiteSetting):
     class Meta:
         verbose_name = "事務局の連絡先"
 
-    @property
-    def phone_uri(self):
-        return "tel:" + "".join(ch for ch in self.phone if ch in "0123456789+")
-
 
 class SearchEntry(models.Model):
     """One live page in the Japanese search index (see ``home.search``)."""

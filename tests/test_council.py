@@ -353,7 +353,7 @@ def test_committee_page_lists_meetings_reports_and_members(client, council):
     add_report(c, 2023)
     html = client.get(c.url).content.decode()
     upcoming = html.split('id="upcoming-heading"')[1].split("</section>")[0]
-    records = html.split('id="records-heading"')[1].split("</section>")[0]
+    records = html.split('id="results"')[1].split("</section>")[0]
     assert "未来の会議" in upcoming and "過去の会議" not in upcoming
     assert "過去の会議" in records
     assert "活動報告" in html and "相談支援事業所" in html

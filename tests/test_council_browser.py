@@ -132,8 +132,10 @@ def test_archive_filters_by_keyboard(live_server, page, council):
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**nendo=2023**")
+    # The chosen year folds the filters; the summary opens them again.
+    page.locator("details.filters-fold summary").click()
     assert page.get_by_role("link", name="令和5年度").get_attribute("aria-current") == "page"
-    assert "第1回全体会" in page.locator("#records-heading + *").locator("..").inner_text()
+    assert "第1回全体会" in page.locator("#results + *").locator("..").inner_text()
 
 
 def shot(target, name):

@@ -437,7 +437,7 @@ def test_committee_page_with_members_reports_and_meetings(client, site_with_mark
         ],
     )
     # The feed links' titles carry the body's name in attributes, escaped.
-    assert f"{c.title}の新着情報" in parser.attr_values
+    assert f"{c.title}の更新情報" in parser.attr_values
 
 
 def test_meeting_page_with_agenda_handouts_and_jsonld(client, site_with_markup):

@@ -210,6 +210,7 @@ def test_markers_carry_what_the_popup_shows(client, directory):
         "municipality": "美里町",
         "address": "本庄1-1-1",
         "phone": "0495-12-3456",
+        "tel": "tel:0495123456",
         "services": ["生活介護", "短期入所"],
     }
     assert client.get(first["url"]).status_code == 200
@@ -639,7 +640,7 @@ class TestInChromium:
         index, _ = small_directory
         Network(page, live_server)
         page.goto(live_server.url + index.url)
-        heading = page.locator("#results-heading")
+        heading = page.locator("#results")
         assert heading.inner_text() == "7件の事業所"
         misato = pk_of(Municipality, "美里町")
 

@@ -64,7 +64,9 @@ def facility_vacancies(facility, request, months=HISTORY_MONTHS):
                 "latest": latest.get(service.pk),
                 "rows": rows,
                 "chart": history_svg(
-                    points, f"{facility.title} {service.name}の空き人数(過去{months}か月)"
+                    points,
+                    f"{facility.title} {service.name}の空き人数(過去{months}か月)",
+                    ident=f"vacancy-chart-{service.pk}",
                 ),
             }
         )

@@ -369,10 +369,6 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
         return self.verified_on is None or self.verified_on < verification_cutoff(today)
 
     @property
-    def phone_uri(self):
-        return "tel:" + digits_only(self.phone).replace("-", "")
-
-    @property
     def has_location(self):
         return self.latitude is not None and self.longitude is not None
 

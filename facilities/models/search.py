@@ -20,6 +20,7 @@ from facilities.extensions import (
     ToggleFilter,
 )
 from home import search as site_search
+from home.formatting import tel_href
 from home.listing import paginate
 
 from .facility import FacilityPage, FacilityService
@@ -258,6 +259,23 @@ class FacilitySearch:
             or not self.query.is_empty
         )
 
+    def conditions(self):
+        """The applied conditions in plain words, for the folded filters' summary:
+        ['言葉「ぐるーぷほーむ」', '本庄市', '空きあり'].
+        """
+        words = [f"言葉「{self.query.raw}」"] if not self.query.is_empty else []
+        for facet in self.facets:
+            words.extend(option.label for option in facet.selected)
+        words.extend(t.chip for t in self.toggles if t.selected)
+        return words
+
+    def conditions_summary(self, shown=3):
+        """「本庄市・美里町・入所施設ほか4つの条件」: short enough for one summary line."""
+        words = self.conditions()
+        if len(words) <= shown + 1:
+            return "・".join(words)
+        return "・".join(words[:shown]) + f"ほか{len(words) - shown}つの条件"
+
     # --- map -------------------------------------------------------------------
 
     @cached_property
@@ -296,6 +314,7 @@ class FacilitySearch:
                 "municipality": p["municipality__name"],
                 "address": p["address"],
                 "phone": p["phone"],
+                "tel": tel_href(p["phone"]),
                 "services": services.get(p["pk"], []),
             }
             for p in pages

@@ -1,10 +1,11 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from home.formatting import file_size
+from home.formatting import file_size, phone_numbers_in
+from home.formatting import tel_href as _tel_href
 
 register = template.Library()
 
@@ -88,4 +89,33 @@ def page_numbers(page_obj):
     """Page numbers around the current one, with '…' for the gaps (never the whole range)."""
     return list(
         page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )
+
+
+@register.filter
+def tel_href(number):
+    """``{{ page.phone|tel_href }}``: 「tel:0495123456」, or "" when nothing can be dialled."""
+    return _tel_href(number)
+
+
+@register.filter
+def phone_link(number):
+    """A phone number as a link that calls it on a phone; plain text if it can't be dialled."""
+    href = _tel_href(number)
+    if not href:
+        return number or ""
+    return format_html('<a href="{}">{}</a>', href, number)
+
+
+@register.filter
+def link_phone_numbers(text):
+    """Plain text (a contact, how to apply) with each phone number in it as a tel: link.
+
+    The rest is escaped; chain ``|linebreaksbr`` after it for line breaks.
+    """
+    return mark_safe(  # noqa: S308 - every piece is escaped by format_html or escape
+        "".join(
+            format_html('<a href="{}">{}</a>', href, piece) if href else escape(piece)
+            for piece, href in phone_numbers_in(text)
+        )
     )

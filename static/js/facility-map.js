@@ -181,7 +181,16 @@
       box.appendChild(element("p", "facility-popup__address", address));
     }
     if (facility.phone) {
-      box.appendChild(element("p", "facility-popup__phone", "電話: " + facility.phone));
+      var phone = element("p", "facility-popup__phone", "電話: ");
+      // The server gives "tel:" and digits only; anything else is shown as text.
+      if (/^tel:\+?[0-9]+$/.test(facility.tel || "")) {
+        var call = element("a", "", facility.phone);
+        call.href = facility.tel;
+        phone.appendChild(call);
+      } else {
+        phone.appendChild(document.createTextNode(facility.phone));
+      }
+      box.appendChild(phone);
     }
     if (facility.services && facility.services.length) {
       box.appendChild(

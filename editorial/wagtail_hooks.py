@@ -3,8 +3,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
-from editorial import page_passwords, review
+from editorial import guide, page_passwords, review
 from editorial.addresses import client_address
 from editorial.dashboard import EditorTasksPanel
 from editorial.twofactor import views as two_factor
@@ -18,6 +19,44 @@ def dashboard_css():
 @hooks.register("construct_homepage_panels")
 def add_editor_tasks_panel(request, panels):
     panels.append(EditorTasksPanel(request.user))
+
+
+class EditorGuidePanel(Component):
+    name = "editor_guide"
+    template_name = "editorial/guide/panel.html"
+    order = 95
+
+
+@hooks.register("construct_homepage_panels")
+def add_editor_guide_panel(request, panels):
+    panels.append(EditorGuidePanel())
+
+
+@hooks.register("construct_help_menu")
+def offer_the_sites_own_guide(request, menu_items):
+    """「ヘルプ」 opens this site's guide, not Wagtail's English guide and release notes."""
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+    ]
+    menu_items.append(
+        MenuItem(
+            "編集の手引き",
+            reverse("editor_guide"),
+            name="site-editor-guide",
+            icon_name="help",
+            order=100,
+        )
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_editor_guide_urls():
+    return [
+        path("guide/", guide.guide_view, name="editor_guide"),
+        path("guide/images/<str:name>", guide.image_view, name="editor_guide_image"),
+    ]
 
 
 hooks.register("before_edit_page", review.refuse_posts_from_reviewers)

@@ -11,7 +11,8 @@ form's CSRF token sets one), no ``Cache-Control: private``/``no-store``/``no-cac
 no decision about a page's privacy (``home.privacy``), no note about a query
 string the page could not use (``home.listing.keep_out_of_page_cache``).
 
-The key: the generation (below), the host, the path, the query parameters the
+The key: the generation (below), the release (a hash of the code and templates, so a
+deployment never serves pages of the old templates), the host, the path, the query parameters the
 view accepts (``QUERY_PARAMETERS``: names on a whitelist, values checked and put
 in order) and the reading-aid cookies (``PAGE_CACHE_VARY_COOKIES``, each value
 one of ``PAGE_CACHE_COOKIE_VALUES`` or else the default). Other cookies do not
@@ -39,6 +40,7 @@ guarded, and a page then renders uncached as if there were no cache.
 
 import hashlib
 import logging
+import os
 import re
 import secrets
 
@@ -247,6 +249,7 @@ def request_key(request, generation):
     raw = "\n".join(
         [
             str(generation),
+            release(),
             request.scheme,
             host,
             path,
@@ -256,6 +259,52 @@ def request_key(request, generation):
     )
     key = "pagecache:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
     return key, not had_ignored
+
+
+# --- The release: code and templates are part of the key too ----------------------------------------
+
+_release = None
+RELEASE_SUFFIXES = (".py", ".html", ".txt", ".xml", ".json", ".mo")
+SKIPPED_DIRS = {".venv", "var", "node_modules", "tests", "docs", "bench", "__pycache__", ".git"}
+
+
+def _release_files():
+    """(name, path) of the files that make the pages: the site's code and templates, and the
+    static files manifest (new CSS means new file names in the pages)."""
+    root = str(settings.BASE_DIR)
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(RELEASE_SUFFIXES):
+                path = os.path.join(directory, name)
+                yield os.path.relpath(path, root), path
+    manifest = os.path.join(settings.STATIC_ROOT, "staticfiles.json")
+    if os.path.exists(manifest):
+        yield "staticfiles.json", manifest
+
+
+def release():
+    """What the pages were rendered with: a hash of the site's code, templates and static files
+    manifest, so a deployment never serves pages of the old templates. Taken once per process
+    from the contents (the same on every server); with DEBUG, from the files' times on every
+    request, so a developer's template change shows at once."""
+    global _release
+    if _release is not None and not settings.DEBUG:
+        return _release
+    digest = hashlib.sha256()
+    for name, path in _release_files():
+        digest.update(name.encode("utf-8", "surrogateescape"))
+        try:
+            if settings.DEBUG:
+                stat = os.stat(path)
+                digest.update(f"{stat.st_mtime_ns}:{stat.st_size}".encode())
+            else:
+                with open(path, "rb") as file:
+                    digest.update(file.read())
+        except OSError:
+            continue
+    _release = digest.hexdigest()[:16]
+    return _release
 
 
 # --- The generation -----------------------------------------------------------------------------

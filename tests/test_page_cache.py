@@ -2,7 +2,11 @@
 makes them fresh again, what is never stored, crafted query strings and a cache that is down."""
 
 import contextlib
+import json
+import os
 import pickle
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -479,3 +483,76 @@ def test_front_cache_purged_once_for_changes_that_are_not_pages(transactional_db
     assert any(url.endswith("/sitemap.xml") for url in PURGED)
     # One purge for the transaction, however many rows it changed.
     assert len(PURGED) == len(set(PURGED))
+
+
+# --- A new release of the code and templates --------------------------------------------------------
+
+
+def test_a_new_release_is_not_served_pages_of_the_old_one(site, monkeypatch):
+    served_twice(site["page"].url)
+    monkeypatch.setattr(pagecache, "_release", "another-release")
+    assert state(anonymous().get(site["page"].url)) == "miss"
+
+
+def test_the_release_follows_the_files(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>一</p>", encoding="utf-8")
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.DEBUG = False
+    pagecache._release = None
+    try:
+        first = pagecache.release()
+        template.write_text("<p>二</p>", encoding="utf-8")
+        assert pagecache.release() == first  # taken once per process
+        pagecache._release = None
+        second = pagecache.release()
+        assert second != first
+        settings.DEBUG = True  # a developer's server: every request looks again
+        before = pagecache.release()
+        template.write_text("<p>三です</p>", encoding="utf-8")
+        assert pagecache.release() != before
+    finally:
+        pagecache._release = None
+
+
+# --- Settings: on by default, a local cache without a server, Redis with REDIS_URL -------------------
+
+PRINT_CACHE_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({"enabled": settings.PAGE_CACHE_ENABLED, "pages": settings.CACHES["pages"]}))
+"""
+
+
+def cache_settings(module, **extra):
+    from tests.test_production import PRODUCTION_ENV, ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "PAGE_CACHE_ENABLED")}
+    env.update(PRODUCTION_ENV)
+    env.update(DJANGO_SETTINGS_MODULE=module, **extra)
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_CACHE_SETTINGS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_cache_settings_by_environment():
+    for module in ("cms.settings.dev", "cms.settings.production"):
+        found = cache_settings(module)
+        assert found["enabled"] is True, module
+        assert found["pages"]["BACKEND"].endswith("FileBasedCache"), module
+        assert found["pages"]["LOCATION"].endswith("var/cache/pages"), module
+    found = cache_settings("cms.settings.production", REDIS_URL="redis://10.0.0.5:6379/1")
+    assert found["pages"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["pages"]["LOCATION"] == "redis://10.0.0.5:6379/1"
+    assert cache_settings("cms.settings.production", PAGE_CACHE_ENABLED="false")["enabled"] is False
+    assert cache_settings("cms.settings.test")["enabled"] is False

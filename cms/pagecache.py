@@ -376,7 +376,27 @@ def is_shareable(request, response):
     return True
 
 
+def drop_vary_cookie(response):
+    """A shareable answer does not differ by the Cookie header as a whole (Django's session and
+    CSRF middlewares add ``Vary: Cookie`` as soon as they look): without it, a shared cache in
+    front keeps one copy for every visitor instead of one per set of cookies. The reading-aid
+    cookies that do change a page make the front cache pass the request on
+    (deploy/nginx.conf), and the page cache keys on them."""
+    if not response.has_header("Vary"):
+        return
+    kept = [
+        value.strip()
+        for value in response["Vary"].split(",")
+        if value.strip() and value.strip().lower() != "cookie"
+    ]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    else:
+        del response["Vary"]
+
+
 def store(cache, key, response):
+    drop_vary_cookie(response)
     headers = [
         (name, value)
         for name, value in response.headers.items()

@@ -104,6 +104,22 @@ def test_anonymous_visitors_get_the_stored_page(site):
     assert head.status_code == 200 and state(head) == "hit"
 
 
+def test_a_stored_page_needs_no_database(site, django_assert_num_queries):
+    anonymous().get(site["facility"].url)
+    with django_assert_num_queries(0):
+        assert state(anonymous().get(site["facility"].url)) == "hit"
+
+
+def test_stored_answers_with_a_validator_answer_304(rf):
+    cache = caches["pages"]
+    cache.set("k", (200, [("ETag", '"v1"'), ("Content-Type", "application/atom+xml")], b"<feed/>"))
+    fresh = pagecache.cached_response(rf.get("/", HTTP_IF_NONE_MATCH='"v1"'), cache, "k")
+    assert fresh.status_code == 304
+    changed = pagecache.cached_response(rf.get("/", HTTP_IF_NONE_MATCH='"v0"'), cache, "k")
+    assert changed.status_code == 200 and changed.content == b"<feed/>"
+    assert changed["Content-Type"] == "application/atom+xml"
+
+
 def test_every_kind_of_public_content_is_cached(site):
     NewsIndexPageFactory(parent=site["home"])
     OpenDataPageFactory(parent=site["home"])
@@ -164,6 +180,13 @@ def test_reading_aid_cookie_values_have_their_own_key(site):
 def test_unrelated_cookies_do_not_defeat_the_cache(site):
     url = site["page"].url
     stored = anonymous().get(url)
+    # A shareable page does not vary by the whole Cookie header (a front cache would keep a
+    # copy per visitor); a visitor's own page still does.
+    assert "cookie" not in stored.get("Vary", "").lower()
+    assert "cookie" not in anonymous().get(url).get("Vary", "").lower()
+    visitor = Client()
+    visitor.cookies["sessionid"] = "x" * 32
+    assert "Cookie" in visitor.get(url)["Vary"]
     visitor = Client()
     visitor.cookies["_ga"] = "GA1.1.12345"
     visitor.cookies["csrftoken"] = "a" * 32

@@ -54,7 +54,7 @@ class PageCacheMiddleware:
             response[pagecache.HEADER] = "skip"
             return response
         except Exception:
-            pagecache.logger.warning("ページのキャッシュを使えませんでした。", exc_info=True)
+            pagecache.warn("ページのキャッシュを使えませんでした。")
             response = self.get_response(request)
             response[pagecache.HEADER] = "skip"
             return response

@@ -43,11 +43,12 @@ import logging
 import os
 import re
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
@@ -59,6 +60,20 @@ from home.listing import NOT_FOR_PAGE_CACHE
 from home.privacy import VARIES_BY_VISITOR
 
 logger = logging.getLogger(__name__)
+WARNING_INTERVAL = (
+    60  # seconds: a cache server that is down is reported once a minute, not per request
+)
+_last_warning = 0.0
+
+
+def warn(message):
+    """Log a cache failure, at most once a WARNING_INTERVAL in each process."""
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= WARNING_INTERVAL or _last_warning == 0.0:
+        _last_warning = now
+        logger.warning(message, exc_info=True)
+
 
 GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
@@ -327,7 +342,9 @@ def bump_generation():
     try:
         page_cache().set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:
-        logger.warning("ページのキャッシュの世代を更新できませんでした。", exc_info=True)
+        warn("ページのキャッシュの世代を更新できませんでした。")
+        return False
+    return True
 
 
 # --- Reading and writing answers ----------------------------------------------------------------
@@ -340,7 +357,7 @@ def cached_response(request, cache, key):
     try:
         stored = cache.get(key)
     except Exception:
-        logger.warning("ページのキャッシュを読めませんでした。", exc_info=True)
+        warn("ページのキャッシュを読めませんでした。")
         raise NotCacheable from None
     if stored is None:
         return None
@@ -409,7 +426,7 @@ def store(cache, key, response):
             timeout=settings.PAGE_CACHE_TIMEOUT,
         )
     except Exception:
-        logger.warning("ページをキャッシュに保存できませんでした。", exc_info=True)
+        warn("ページをキャッシュに保存できませんでした。")
         return False
     return True
 
@@ -515,7 +532,14 @@ def content_models():
     return models
 
 
+def _after_migrate(sender=None, **kwargs):
+    # Data migrations save through historical models, which send no signal to the handlers
+    # below; every migrate run starts a new generation.
+    bump_generation()
+
+
 def register_signal_handlers():
+    post_migrate.connect(_after_migrate, dispatch_uid="pagecache_post_migrate")
     # Pages: the front cache of the page and its listings is purged by cms/cache.py.
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(page_changed, dispatch_uid=f"pagecache_{id(signal)}")

@@ -2,6 +2,7 @@
 makes them fresh again, what is never stored, crafted query strings and a cache that is down."""
 
 import contextlib
+import io
 import json
 import os
 import pickle
@@ -11,6 +12,7 @@ import uuid
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from wagtail.contrib.frontend_cache.backends import BaseBackend
@@ -309,6 +311,16 @@ def test_a_lost_generation_is_never_reused(site):
     assert cache.get(pagecache.GENERATION_KEY) not in (None, old)
 
 
+def test_clear_page_cache_command_and_migrate(site):
+    served_twice(site["page"].url)
+    out = io.StringIO()
+    call_command("clear_page_cache", stdout=out)
+    assert "古くしました" in out.getvalue()
+    served_twice(site["page"].url)
+    call_command("migrate", verbosity=0)
+    served_twice(site["page"].url)
+
+
 # --- Nothing personal or restricted is stored --------------------------------------------------
 
 
@@ -432,10 +444,14 @@ def redis_down(settings):
     }
 
 
-def test_a_cache_server_that_is_down_means_uncached_pages(site, redis_down):
+def test_a_cache_server_that_is_down_means_uncached_pages(site, redis_down, caplog, monkeypatch):
+    monkeypatch.setattr(pagecache, "_last_warning", 0.0)
     for url in ["/", site["page"].url, site["index"].url, "/sitemap.xml"]:
         response = anonymous().get(url)
         assert response.status_code == 200 and state(response) == "skip", url
+    # Reported once, not on every request.
+    warnings = [r for r in caplog.records if r.name == "cms.pagecache"]
+    assert len(warnings) == 1 and "キャッシュ" in warnings[0].getMessage()
     # Changes still save (the new generation cannot be written, and that is not an error).
     contact = SecretariatContact.for_site(site["home"].get_site())
     contact.phone = "0495-11-2222"

@@ -177,7 +177,6 @@ def _canonical_query(request, accepted):
             checked = {check(value.strip()) for value in values}
             if None in checked:
                 raise NotCacheable
-            checked.discard("")
             parts.extend(f"{name}={v}" for v in sorted(checked, key=int))
             continue
         if len(values) != 1 or (checked := check(values[0])) is None:
@@ -387,6 +386,12 @@ def is_shareable(request, response):
     if getattr(request, VARIES_BY_VISITOR, False) or getattr(request, NOT_FOR_PAGE_CACHE, False):
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    # The key knows the cookies that change a page; an answer that varies by anything else
+    # (a language, an encoding) is not stored.
+    if any(
+        value.strip().lower() not in ("", "cookie") for value in response.get("Vary", "").split(",")
+    ):
         return False
     if b"csrfmiddlewaretoken" in response.content:
         return False

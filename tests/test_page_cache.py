@@ -14,6 +14,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import PageViewRestriction
@@ -120,6 +121,19 @@ def test_stored_answers_with_a_validator_answer_304(rf):
     changed = pagecache.cached_response(rf.get("/", HTTP_IF_NONE_MATCH='"v0"'), cache, "k")
     assert changed.status_code == 200 and changed.content == b"<feed/>"
     assert changed["Content-Type"] == "application/atom+xml"
+
+
+def test_answers_that_vary_by_other_headers_are_not_stored(rf):
+    request = rf.get("/")
+    response = HttpResponse("<p>ページ</p>")
+    response["Vary"] = "Cookie"
+    assert pagecache.is_shareable(request, response)
+    for vary in ["Accept-Language", "Cookie, Accept-Encoding", "*"]:
+        response["Vary"] = vary
+        assert not pagecache.is_shareable(request, response), vary
+    del response["Vary"]
+    response["Cache-Control"] = "max-age=0, no-cache, no-store, must-revalidate, private"
+    assert not pagecache.is_shareable(request, response)
 
 
 def test_every_kind_of_public_content_is_cached(site):

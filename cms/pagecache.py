@@ -447,6 +447,9 @@ PRIVATE_MODELS = {
     "facilities.facilityimport",
     "facilities.facilityimportfile",
 }
+# The search's own data, rewritten row by row by background tasks: shown only in the site
+# search, so no front cache purge of every page (see page_changed).
+SEARCH_MODELS = {"home.searchentry", "handouts.handoutdocument", "handouts.handouttext"}
 CONTENT_APPS = [
     "home",
     "council",
@@ -495,8 +498,10 @@ def _after_content_commit():
 
 
 def page_changed(sender=None, **kwargs):
-    """A page published, unpublished, moved, saved or deleted, or a page's privacy changed:
-    a new generation now and when it commits (cms/cache.py purges the front cache)."""
+    """A page published, unpublished, moved, saved or deleted, or a page's privacy changed
+    (cms/cache.py purges the front cache), or the search's own data changed (it shows only in
+    the search results, whose URLs the front cache cannot be told): a new generation now and
+    when it commits."""
     bump_generation()
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
@@ -551,7 +556,9 @@ def register_signal_handlers():
     for model in content_models():
         for signal in (post_save, post_delete):
             signal.connect(
-                page_changed if _is_page_event(model) else content_changed,
+                page_changed
+                if _is_page_event(model) or model._meta.label_lower in SEARCH_MODELS
+                else content_changed,
                 sender=model,
                 dispatch_uid=f"pagecache_{model._meta.label_lower}_{signal is post_save}",
             )

@@ -21,6 +21,7 @@ from wagtail.models import PageViewRestriction
 
 from cms import pagecache
 from facilities.models import Municipality, ServiceType
+from home import search
 from home.models import SecretariatContact
 from tests.factories import (
     CommitteePageFactory,
@@ -536,6 +537,12 @@ def test_front_cache_purged_once_for_changes_that_are_not_pages(transactional_db
     assert any(url.endswith("/sitemap.xml") for url in PURGED)
     # One purge for the transaction, however many rows it changed.
     assert len(PURGED) == len(set(PURGED))
+    # The search index is rewritten row by row in the background: a new generation, no purge.
+    PURGED.clear()
+    generation = caches["pages"].get(pagecache.GENERATION_KEY)
+    search.index_page(site["facility"])
+    assert caches["pages"].get(pagecache.GENERATION_KEY) != generation
+    assert PURGED == []
 
 
 # --- A new release of the code and templates --------------------------------------------------------

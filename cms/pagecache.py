@@ -12,7 +12,8 @@ no decision about a page's privacy (``home.privacy``), no note about a query
 string the page could not use (``home.listing.keep_out_of_page_cache``).
 
 The key: the generation (below), the release (a hash of the code and templates, so a
-deployment never serves pages of the old templates), the host, the path, the query parameters the
+deployment never serves pages of the old templates), today's date (upcoming meetings
+become held ones at midnight), the host, the path, the query parameters the
 view accepts (``QUERY_PARAMETERS``: names on a whitelist, values checked and put
 in order) and the reading-aid cookies (``PAGE_CACHE_VARY_COOKIES``, each value
 one of ``PAGE_CACHE_COOKIE_VALUES`` or else the default). Other cookies do not
@@ -51,6 +52,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
@@ -264,6 +266,9 @@ def request_key(request, generation):
         [
             str(generation),
             release(),
+            # Pages that depend on the day (upcoming meetings, this month's vacancies,
+            # 「N日前」) change at midnight without any change of data.
+            timezone.localdate().isoformat(),
             request.scheme,
             host,
             path,

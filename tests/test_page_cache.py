@@ -2,6 +2,7 @@
 makes them fresh again, what is never stored, crafted query strings and a cache that is down."""
 
 import contextlib
+import datetime as dt
 import io
 import json
 import os
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import PageViewRestriction
 
@@ -314,6 +316,23 @@ def test_vacancy_figure_change_shows_on_the_vacancy_and_facility_pages(site):
     assert "3人" in served_twice(vacancy_page.url).content.decode()
     figure.delete()
     assert "空きあり 3人" not in served_twice(site["facility"].url).content.decode()
+
+
+def test_pages_that_depend_on_the_day_are_fresh_the_next_day(site, monkeypatch):
+    """An upcoming meeting becomes a held one at midnight, with no change of data."""
+    today = timezone.localdate()
+    meeting = MeetingPageFactory(
+        parent=site["committee"],
+        slug="tomorrow",
+        date=today + dt.timedelta(days=1),
+        status="scheduled",
+    )
+    url = site["committee"].url
+    before = served_twice(url).content.decode()
+    assert meeting.url in before and "現在、予定している会議はありません。" not in before
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + dt.timedelta(days=2))
+    after = served_twice(url).content.decode()
+    assert meeting.url in after and "現在、予定している会議はありません。" in after
 
 
 def test_a_lost_generation_is_never_reused(site):

@@ -2,12 +2,13 @@ from django.apps import AppConfig
 
 
 class CmsConfig(AppConfig):
-    """Site-wide operation: purging the front-end cache of listings on publish."""
+    """Site-wide operation: the page cache and purging the front-end cache on changes."""
 
     name = "cms"
     verbose_name = "サイトの運用"
 
     def ready(self):
-        from .cache import register_signal_handlers
+        from . import cache, pagecache
 
-        register_signal_handlers()
+        cache.register_signal_handlers()
+        pagecache.register_signal_handlers()

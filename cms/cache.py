@@ -43,6 +43,13 @@ def listing_urls(page):
         url = listing.specific_deferred.get_full_url()
         if url and url not in urls:
             urls.append(url)
+    urls.extend(site_wide_urls(root_url))
+    return urls
+
+
+def site_wide_urls(root_url):
+    """The sitemap, the council's feeds, the open data page and its files."""
+    urls = []
     for name in LISTING_URL_NAMES:
         try:
             urls.append(root_url + reverse(name))

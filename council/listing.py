@@ -2,7 +2,7 @@
 
 from wagtail.models import Page
 
-from home.listing import FiscalYearFilter, paginate, single_param
+from home.listing import FiscalYearFilter, keep_out_of_page_cache, paginate, single_param
 
 PER_PAGE = 20
 
@@ -22,6 +22,7 @@ def meeting_listing(request, meetings, committees=None):
         if wanted:
             selected_committee = next((c for c in committees if c.slug == wanted), None)
             if selected_committee is None:
+                keep_out_of_page_cache(request)
                 notes.append(
                     "指定された会議・部会は見つかりませんでした。すべての会議を表示しています。"
                 )

@@ -11,6 +11,16 @@ from wagtail.models import Page
 
 from .dates import fiscal_year_label, fiscal_year_range
 
+# A response built from a query string the page could not fully use (an unknown filter
+# value, a page number out of range: the visitor sees a note or another page) is not
+# stored by the page cache (cms/pagecache.py), so made-up values never fill it.
+NOT_FOR_PAGE_CACHE = "not_for_page_cache"
+
+
+def keep_out_of_page_cache(request):
+    """Mark ``request``'s response as one the page cache must not store."""
+    setattr(request, NOT_FOR_PAGE_CACHE, True)
+
 
 def single_param(request, name):
     """The first value of a query parameter, stripped, or '' (repeats are not an error)."""
@@ -25,8 +35,10 @@ def paginate(request, items, per_page):
     try:
         return paginator.page(number)
     except PageNotAnInteger:
+        keep_out_of_page_cache(request)
         return paginator.page(1)
     except EmptyPage:
+        keep_out_of_page_cache(request)
         return paginator.page(paginator.num_pages)
 
 
@@ -60,6 +72,7 @@ class FiscalYearFilter:
         year = year_param(wanted)
         if year in years:
             return cls(years, selected=year)
+        keep_out_of_page_cache(request)
         return cls(
             years,
             note=f"指定された年度の{what}はありません。すべての年度を表示しています。",

@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CORS for the read-only API only (CORS_URLS_REGEX); before CommonMiddleware, as it asks.
     "corsheaders.middleware.CorsMiddleware",
+    # Stored answers for anonymous visitors (cms/pagecache.py): before the session, CSRF and
+    # authentication middlewares, which a stored answer does not need.
+    "cms.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,6 +129,43 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Caches ----------------------------------------------------------------------------------
+# "default": small things of one process (Django's local memory). "pages": the page cache
+# (cms/pagecache.py), shared by every worker process: files under var/cache/pages/ on one
+# server, Redis when REDIS_URL is set (production.py) so several servers share one cache
+# and one invalidation. Stored answers are made unreachable by content changes, not by time;
+# PAGE_CACHE_TIMEOUT only frees the space of old ones.
+PAGE_CACHE_ALIAS = "pages"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    PAGE_CACHE_ALIAS: {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+# The reading aids' cookies: a page differs by their values, so each is part of the key.
+# A value not listed (the default, or anything unknown) gives the default page's key.
+PAGE_CACHE_VARY_COOKIES = ["text_size", "bg_color", "ruby"]
+PAGE_CACHE_COOKIE_VALUES = {
+    "text_size": ["large", "xlarge"],
+    "bg_color": ["black", "blue"],
+    "ruby": ["1"],
+}
+# Tracking parameters no view reads: a request with them is answered from the stored page
+# without them (a page rendered for them is not stored: its links carry them).
+PAGE_CACHE_IGNORED_PARAMETERS = [
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "fbclid",
+    "gclid",
 ]
 
 # --- Background work --------------------------------------------------------------------------
@@ -184,6 +224,8 @@ def env_flag(name, default):
 
 
 TWO_FACTOR_REQUIRED = env_flag("TWO_FACTOR_REQUIRED", True)
+# The page cache (cms/pagecache.py, CACHES above): on unless PAGE_CACHE_ENABLED=false.
+PAGE_CACHE_ENABLED = env_flag("PAGE_CACHE_ENABLED", True)
 # A wrong code makes the next try wait 1, 2, 4, 8… seconds (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

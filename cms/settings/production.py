@@ -115,6 +115,19 @@ elif MEDIA_STORAGE != "disk":
         f"環境変数 MEDIA_STORAGE は disk か s3 にしてください(今の値: {MEDIA_STORAGE})。"
     )
 
+# --- The page cache (cms/pagecache.py) ---------------------------------------------------------
+# REDIS_URL (redis://host:6379/0): Django's Redis cache, shared by every app server, so one
+# change invalidates the pages of all of them. Without it the files under var/cache/pages/
+# serve one server only. A Redis server that does not answer makes pages render uncached.
+if env("REDIS_URL"):
+    CACHES[PAGE_CACHE_ALIAS] = {  # noqa: F405
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "TIMEOUT": PAGE_CACHE_TIMEOUT,  # noqa: F405
+        "KEY_PREFIX": env("PAGE_CACHE_KEY_PREFIX", "kodama"),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
 # --- Front-end cache purge on publish -----------------------------------------------------------
 # FRONTEND_CACHE_PURGE_URL: where the HTTP PURGE requests go (nginx with the cache-purge
 # module or Varnish), e.g. http://127.0.0.1:8080. CLOUDFLARE_API_TOKEN with CLOUDFLARE_ZONE_ID

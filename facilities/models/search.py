@@ -21,7 +21,7 @@ from facilities.extensions import (
 )
 from home import search as site_search
 from home.formatting import tel_href
-from home.listing import paginate
+from home.listing import keep_out_of_page_cache, paginate
 
 from .facility import FacilityPage, FacilityService
 from .taxonomy import Feature, Municipality, ServiceCategory, ServiceType, TargetGroup
@@ -118,6 +118,8 @@ class FacilitySearch:
         view = get.get("view", "list")
         self.view = view if view in ("list", "map") else "list"
         self.notes = list(dict.fromkeys(self.notes))
+        if self.notes or self.sort != sort or self.view != view:
+            keep_out_of_page_cache(request)
 
     # --- querysets -------------------------------------------------------------
 

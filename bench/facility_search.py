@@ -101,6 +101,8 @@ def setup_django(args):
     if not args.debug:
         # Production-like: no query log, no template debug information.
         settings.DEBUG = False
+    # The search itself: the page cache would answer every repeated request.
+    settings.PAGE_CACHE_ENABLED = False
 
     from django.core.management import call_command
 

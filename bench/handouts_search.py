@@ -8,7 +8,8 @@ directory; PostgreSQL as ``handouts_bench_<pid>`` on the server of
 ``BENCH_POSTGRES_URL``, default ``postgres://postgres@127.0.0.1:5432/postgres``),
 builds a site whose meetings carry the handouts, and times ``/search/`` with
 the Django test client in the same process (no web server): p50 and p95 of
-each query, single client, ``DEBUG = False``. Both databases are dropped at the
+each query, single client, ``DEBUG = False``, the page cache off (a repeated
+search would otherwise be answered from it). Both databases are dropped at the
 end. See bench/README.md.
 
 The handouts' text is written as extraction leaves it (``HandoutText`` rows,
@@ -171,6 +172,8 @@ def measure_here(args):
     django.setup()
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
+    # The search itself, not the page cache that serves a repeated search.
+    settings.PAGE_CACHE_ENABLED = False
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

@@ -52,7 +52,41 @@ DISTRICT_READINGS = {
     "神川": "かみかわ",
     "上里": "かみさと",
     "児玉": "こだま",
+    "更新日": "こうしんび",
 }
+
+# Days of the month that are not read as number + にち.
+DAY_READINGS = {
+    1: "ついたち",
+    2: "ふつか",
+    3: "みっか",
+    4: "よっか",
+    5: "いつか",
+    6: "むいか",
+    7: "なのか",
+    8: "ようか",
+    9: "ここのか",
+    10: "とおか",
+    14: "じゅうよっか",
+    20: "はつか",
+    24: "にじゅうよっか",
+}
+WEEKDAY_READINGS = {
+    "月": "げつ",
+    "火": "か",
+    "水": "すい",
+    "木": "もく",
+    "金": "きん",
+    "土": "ど",
+    "日": "にち",
+}
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+CALENDAR = re.compile(
+    r"(?<=月)(?P<day_digits>[0-9０-９]{1,2})(?P<day>日)(?!間)"
+    r"|(?<![0-9０-９])(?P<span_digits>[0-9０-９]{1,2})日間"
+    r"|(?P<open>[(（])(?P<weekday>[月火水木金土日])(?P<youbi>曜日?)?(?P<close>[)）])"
+    r"|(?P<minutes>[0-9０-９]{1,3})分"
+)
 
 # A text node longer than this is left as it is (the analyser's cost grows with it,
 # and SudachiPy refuses very long input); one page analyses at most PAGE_BUDGET characters.
@@ -200,16 +234,58 @@ def _analysed_html(text):
     return "".join(word_ruby(surface, reading) for surface, reading in _analyse(text))
 
 
+def _calendar_html(match):
+    digits, day, weekday, minutes = match.group("day_digits", "day", "weekday", "minutes")
+    if match.group("span_digits"):
+        digits = match.group("span_digits")
+        number = int(digits.translate(FULL_WIDTH_DIGITS))
+        if number in DAY_READINGS and number != 1:  # 1日間 いちにちかん
+            return _ruby(f"{digits}日間", DAY_READINGS[number] + "かん")
+        return html.escape(digits) + _ruby("日間", "にちかん")
+    if day is not None:
+        number = int(digits.translate(FULL_WIDTH_DIGITS))
+        if number in DAY_READINGS:
+            return _ruby(f"{digits}日", DAY_READINGS[number])
+        return html.escape(digits) + _ruby("日", "にち")
+    if weekday is not None:
+        return (
+            html.escape(match.group("open"))
+            + _ruby(weekday, WEEKDAY_READINGS[weekday])
+            + (
+                _ruby(match.group("youbi"), "よう" if len(match.group("youbi")) == 1 else "ようび")
+                if match.group("youbi")
+                else ""
+            )
+            + html.escape(match.group("close"))
+        )
+    number = int(minutes.translate(FULL_WIDTH_DIGITS))
+    reading = "ぷん" if number and number % 10 in (0, 1, 3, 4, 6, 8) else "ふん"
+    return html.escape(minutes) + _ruby("分", reading)
+
+
+def _words_html(text):
+    """Dates, weekdays and minutes by our rules (the analyser reads 1日 いちにち and
+    (月) がつ), the rest by the analyser."""
+    out = []
+    position = 0
+    for match in CALENDAR.finditer(text):
+        out.append(_analysed_html(text[position : match.start()]))
+        out.append(_calendar_html(match))
+        position = match.end()
+    out.append(_analysed_html(text[position:]))
+    return "".join(out)
+
+
 def _convert(text, version):
     pattern, readings = _user_dictionary(version)
     out = []
     position = 0
     if pattern is not None:
         for match in pattern.finditer(text):
-            out.append(_analysed_html(text[position : match.start()]))
+            out.append(_words_html(text[position : match.start()]))
             out.append(word_ruby(match.group(), readings[match.group()]))
             position = match.end()
-    out.append(_analysed_html(text[position:]))
+    out.append(_words_html(text[position:]))
     return "".join(out)
 
 

@@ -88,6 +88,20 @@ def test_common_words_get_hiragana_on_the_kanji_only():
 
 
 @pytest.mark.django_db
+def test_dates_weekdays_and_minutes_read_as_spoken():
+    html = ruby_html("令和7年12月1日(月)14時30分から3日間、20日（水曜日）まで5分")
+    assert "<ruby>1日<rt>ついたち</rt></ruby>(<ruby>月<rt>げつ</rt></ruby>)" in html
+    assert "30<ruby>分<rt>ぷん</rt></ruby>" in html
+    assert "<ruby>3日間<rt>みっかかん</rt></ruby>" in html
+    assert "（<ruby>水<rt>すい</rt></ruby><ruby>曜日<rt>ようび</rt></ruby>）" in html
+    assert html.endswith("5<ruby>分<rt>ふん</rt></ruby>")
+    assert "12<ruby>月<rt>がつ</rt></ruby>" in html
+    assert "7<ruby>月<rt>がつ</rt></ruby><ruby>15日<rt>" not in ruby_html("7月15日")
+    assert ruby_html("7月15日") == "7<ruby>月<rt>がつ</rt></ruby>15<ruby>日<rt>にち</rt></ruby>"
+    assert readings(ruby_html("更新日: 令和7年"))["更新日"] == "こうしんび"
+
+
+@pytest.mark.django_db
 def test_words_without_kanji_get_no_ruby():
     assert ruby_html("グループホームとサービス、ABC 123。") == "グループホームとサービス、ABC 123。"
 

@@ -18,9 +18,10 @@ ruby or rt, and never to attributes. Anything the analyser cannot read (emoji,
 symbols, a very long run of text) stays as it was: the page renders, the aid
 does less.
 
-Results are cached per text node (a bounded LRU cache, in each process) under
-the dictionary's version, which changes whenever an entry is saved or deleted
-(``dictionary_changed``), so every process reads the new entries.
+Results are cached in each process (bounded LRU caches: whole main contents,
+and each text node) under the dictionary's version, read from the database on
+each page with ruby, which changes whenever an entry is saved or deleted, so
+every process reads the new entries at once.
 """
 
 import functools
@@ -28,10 +29,9 @@ import html
 import logging
 import re
 import threading
-import uuid
 from html.parser import HTMLParser
 
-from django.core.cache import cache
+from django.db import DatabaseError
 
 from .kana import KANA_READING, KANJI, KANJI_RUN, has_kanji, is_kana, to_hiragana
 
@@ -95,6 +95,9 @@ PAGE_BUDGET = 300_000
 # Text nodes up to this length are kept in the cache, at most CACHE_SIZE of them.
 MAX_CACHED_CHARS = 2_000
 CACHE_SIZE = 4_096
+# Whole main contents (a page's <main>) up to this length, at most FRAGMENT_CACHE_SIZE of them.
+MAX_CACHED_FRAGMENT_CHARS = 100_000
+FRAGMENT_CACHE_SIZE = 32
 
 # Elements whose text never gets ruby.
 SKIPPED_ELEMENTS = frozenset(
@@ -117,8 +120,6 @@ SKIPPED_ELEMENTS = frozenset(
 )
 
 RAW_TEXT_ELEMENTS = frozenset({"script", "style"})
-
-_VERSION_KEY = "home:furigana:dictionary-version"
 
 
 # --- the analyser -----------------------------------------------------------
@@ -161,17 +162,24 @@ def _analyse(text):
 
 
 def dictionary_version():
-    """The version of the 読み仮名辞書, shared by every process through the cache."""
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(_VERSION_KEY) or "unknown"
-    return version
+    """The version of the 読み仮名辞書: its number of entries and latest change, read
+    from the database (one query), so every process sees a change at once."""
+    from django.db.models import Count, Max
+
+    from .models import ReadingEntry
+
+    try:
+        state = ReadingEntry.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    except DatabaseError:  # the table is not there yet (before the migration)
+        return "no-dictionary"
+    latest = state["latest"].isoformat() if state["latest"] else ""
+    return f"{state['count']}:{latest}"
 
 
 def dictionary_changed():
-    """Called when a 読み仮名辞書 entry is saved or deleted: every cached result is stale."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+    """A 読み仮名辞書 entry was saved or deleted: drop this process's cached results now
+    (other processes see the new version on their next page)."""
+    clear_cache()
 
 
 @functools.lru_cache(maxsize=2)
@@ -182,8 +190,7 @@ def _user_dictionary(version):
     readings = dict(DISTRICT_READINGS)
     try:
         entries = list(ReadingEntry.objects.values_list("word", "reading"))
-    except Exception:  # the table is not there yet (before the migration): names only
-        logger.exception("読み仮名辞書を読めませんでした")
+    except DatabaseError:  # the table is not there yet (before the migration): names only
         entries = []
     for word, reading in entries:
         if word and has_kanji(word) and is_kana(reading):
@@ -311,6 +318,7 @@ def ruby_html(text, version=None):
 
 
 def clear_cache():
+    _cached_rewrite.cache_clear()
     _cached_convert.cache_clear()
     _user_dictionary.cache_clear()
 
@@ -362,16 +370,29 @@ class _RubyWriter(HTMLParser):
         self.out.append(f"<![{data}]>")
 
 
+def _rewrite(fragment, version):
+    writer = _RubyWriter(version)
+    writer.feed(fragment)
+    writer.close()
+    return "".join(writer.out)
+
+
+@functools.lru_cache(maxsize=FRAGMENT_CACHE_SIZE)
+def _cached_rewrite(fragment, version):
+    return _rewrite(fragment, version)
+
+
 def add_ruby(fragment):
     """The HTML ``fragment`` with ruby over the kanji of its text; the fragment as it
-    was if it cannot be parsed."""
+    was if it cannot be parsed. A whole fragment seen again (the same page for the
+    next visitor) comes from a small cache of its own."""
     if not has_kanji(fragment):
         return fragment
-    writer = _RubyWriter(dictionary_version())
+    version = dictionary_version()
     try:
-        writer.feed(fragment)
-        writer.close()
+        if len(fragment) <= MAX_CACHED_FRAGMENT_CHARS:
+            return _cached_rewrite(fragment, version)
+        return _rewrite(fragment, version)
     except Exception:
         logger.warning("ふりがなを付けられないHTMLでした", exc_info=True)
         return fragment
-    return "".join(writer.out)

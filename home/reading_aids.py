@@ -3,7 +3,7 @@
 Each choice is a cookie of its own, set by ``home.views.reading_aids_view``
 (``/aids/?text_size=large&next=/path/``) and read on every request by the
 context processor ``home.context_processors.reading_aids``, which gives the
-``<html>`` element its classes (``text-large bg-black ruby``). A page's URL
+``<html>`` element its classes (``text-large bg-black ruby``; none for the defaults). A page's URL
 with ``?ruby=1`` (or ``?ruby=0``) gives the ruby version whatever the cookie
 says, so it can be linked. An unknown value, in a cookie or in the URL, is
 ignored: the default applies.
@@ -61,7 +61,12 @@ class ReadingAids:
 
     @property
     def html_class(self):
-        classes = [f"text-{self.text_size}", f"bg-{self.bg_color}"]
+        """Classes of ``<html>`` for the choices that are not the default ("" for none)."""
+        classes = []
+        if self.text_size != default("text_size"):
+            classes.append(f"text-{self.text_size}")
+        if self.bg_color != default("bg_color"):
+            classes.append(f"bg-{self.bg_color}")
         if self.ruby:
             classes.append("ruby")
         return " ".join(classes)

@@ -222,3 +222,106 @@ def test_bar_targets_are_at_least_24px_and_nothing_scrolls_sideways(live_server,
         assert page.evaluate(
             "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
         ), text_size
+
+
+# 読み上げ: Chromium here has no voices, so the tests give it a speech synthesis of
+# their own that records what it is asked to say; each sentence ends when the test says.
+FAKE_SPEECH = """
+(() => {
+  const voices = %s;
+  const fake = {
+    said: [], current: null, paused: false, cancelled: 0,
+    getVoices() { return voices; },
+    speak(u) { this.said.push(u.text); this.current = u; setTimeout(() => u.onstart && u.onstart(), 0); },
+    pause() { this.paused = true; },
+    resume() { this.paused = false; },
+    cancel() { this.cancelled += 1; this.current = null; },
+    addEventListener() {},
+  };
+  window.__finishSentence = () => { const u = fake.current; fake.current = null; if (u && u.onend) u.onend(); };
+  Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();
+"""
+JAPANESE = '[{"name": "日本語", "lang": "ja-JP", "default": true}]'
+
+
+def said(page):
+    return page.evaluate("window.speechSynthesis.said")
+
+
+def highlighted(page):
+    return page.evaluate(
+        "CSS.highlights.has('read-aloud') ? [...CSS.highlights.get('read-aloud')][0].toString() : null"
+    )
+
+
+@live_db
+def test_read_aloud_sentence_by_sentence_with_the_sentence_highlighted(live_server, page, site):
+    page.add_init_script(FAKE_SPEECH % JAPANESE)
+    set_aids(page.context, live_server, "standard", "white", "1")
+    page.goto(live_server.url + site["meeting"])
+    speech = page.get_by_role("group", name="読み上げ")
+    assert speech.is_visible()
+    assert_no_axe_violations(page)
+
+    speech.get_by_role("button", name="開始").click()
+    page.wait_for_function("window.speechSynthesis.said.length === 1")
+    first = said(page)[0]
+    page.wait_for_function("CSS.highlights.has('read-aloud')")
+    assert first.strip() == "全体会・令和5年度第1回"
+    assert page.get_by_role("status").inner_text() == "読み上げを始めました。"
+
+    # sentence after sentence; the ruby's readings are not read twice
+    for _ in range(30):
+        page.evaluate("window.__finishSentence()")
+        if any("上里町" in s for s in said(page)):
+            break
+    sentence = next(s for s in said(page) if "上里町" in s)
+    assert sentence == "上里町と神川町の委員から、申し込みの手続きについて意見が出されました。"
+    assert not any("かみさとまち" in s for s in said(page))
+    page.wait_for_function("window.speechSynthesis.current !== null")
+    assert highlighted(page).startswith("上里町")
+
+    pause = speech.get_by_role("button", name="一時停止")
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "true"
+    assert page.evaluate("window.speechSynthesis.paused") is True
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "false"
+    assert page.evaluate("window.speechSynthesis.paused") is False
+
+    speech.get_by_role("button", name="停止", exact=True).click()
+    assert highlighted(page) is None
+    assert page.get_by_role("status").inner_text() == "読み上げを停止しました。"
+    count = len(said(page))
+    page.evaluate("window.__finishSentence()")
+    assert len(said(page)) == count  # nothing more after 停止
+
+
+@live_db
+@pytest.mark.parametrize("bg_color", BG_COLORS)
+def test_read_aloud_controls_pass_axe_in_every_colour(live_server, page, site, bg_color):
+    page.add_init_script(FAKE_SPEECH % JAPANESE)
+    set_aids(page.context, live_server, "large", bg_color, "0")
+    page.goto(live_server.url + "/")
+    speech = page.get_by_role("group", name="読み上げ")
+    speech.get_by_role("button", name="開始").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("CSS.highlights.has('read-aloud')")
+    speech.get_by_role("button", name="一時停止").click()
+    for i in range(3):
+        box = speech.get_by_role("button").nth(i).bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24
+    assert_no_axe_violations(page)
+
+
+@live_db
+@pytest.mark.parametrize("voices", ["[]", '[{"name": "English", "lang": "en-US"}]', None])
+def test_read_aloud_is_hidden_without_a_japanese_voice(live_server, page, site, voices):
+    if voices is not None:
+        page.add_init_script(FAKE_SPEECH % voices)
+    page.goto(live_server.url + "/")
+    assert page.locator("[data-read-aloud]").count() == 1
+    assert not page.locator("[data-read-aloud]").is_visible()
+    assert page.get_by_role("group", name="読み上げ").count() == 0

@@ -490,3 +490,35 @@ def test_aids_view_only_answers_get(client):
 @pytest.mark.django_db
 def test_robots_keep_the_aids_links_out(client):
     assert "Disallow: /aids/" in client.get("/robots.txt").content.decode()
+
+
+@pytest.mark.django_db
+def test_with_the_page_cache_each_visitor_gets_their_ruby_and_a_dictionary_change_shows(
+    settings, pages
+):
+    from django.core.cache import caches
+    from django.test import Client
+
+    settings.PAGE_CACHE_ENABLED = True
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    url = pages["standard"].url
+    plain = Client().get(url).content.decode()
+    assert "<ruby>" not in plain
+    assert "<ruby>" not in Client().get(url).content.decode()  # the stored plain page
+
+    assert (
+        "<ruby>本庄市<rt>ほんじょうし</rt></ruby>" in Client().get(url + "?ruby=1").content.decode()
+    )
+    reader = Client()
+    reader.cookies["ruby"] = "1"
+    for _ in range(2):  # rendered, then stored
+        assert "<ruby>本庄市<rt>ほんじょうし</rt></ruby>" in reader.get(url).content.decode()
+
+    ReadingEntryFactory(word="本庄市", reading="ほんじょうシ")
+    assert "<ruby>本庄市<rt>ほんじょうし</rt></ruby>" in reader.get(url).content.decode()
+    entry = ReadingEntry.objects.get(word="本庄市")
+    entry.reading = "ほんじょうしない"
+    entry.save()
+    assert "<rt>ほんじょうしない</rt>" in reader.get(url).content.decode()
+    assert "<ruby>" not in Client().get(url).content.decode()
+    caches[settings.PAGE_CACHE_ALIAS].clear()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search_view, name="search"),
+    path("aids/", home_views.reading_aids_view, name="reading_aids"),
     path("feeds/", include("council.urls")),
     # Dataset files; the page /opendata/ itself is a Wagtail page (opendata.OpenDataPage).
     path("opendata/", include("opendata.urls")),

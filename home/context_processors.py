@@ -1,6 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
+from .reading_aids import ReadingAids, bar
+
 FOOTER_SLUGS = ("sitemap", "accessibility", "opendata")
 
 
@@ -37,4 +39,14 @@ def site_navigation(request):
     return {
         "nav_items": SimpleLazyObject(nav_items),
         "footer_pages": SimpleLazyObject(footer_pages),
+    }
+
+
+def reading_aids(request):
+    """The visitor's reading aids (``home.reading_aids``): ``reading_aids`` for the
+    ``<html>`` classes and the ruby of the main content, ``reading_aids_bar`` for the bar."""
+    aids = ReadingAids.from_request(request)
+    return {
+        "reading_aids": aids,
+        "reading_aids_bar": SimpleLazyObject(lambda: bar(request, aids)),
     }

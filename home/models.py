@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 from .forms import inline_rows_problem, unreadable_fields
+from .kana import has_kanji, is_kana
 from .listing import page_tree
 from .text import clean_form_data, clean_instance
 
@@ -367,3 +368,46 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReadingEntry(models.Model):
+    """A word of the 読み仮名辞書: its reading overrides the analyser's in the ふりがな
+    (``home.furigana``), e.g. the names of places, facilities and people of the district."""
+
+    word = models.CharField(
+        "言葉",
+        max_length=50,
+        unique=True,
+        help_text="漢字を含む言葉を、ページに書かれているとおりに入力します(例: 児玉郡市)。",
+        error_messages={"unique": "この言葉はもう読み仮名辞書にあります。"},
+    )
+    reading = models.CharField(
+        "読み仮名",
+        max_length=100,
+        help_text="ひらがなかカタカナで入力します(例: こだまぐんし)。送り仮名も含めた言葉全体の読みです。",
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    panels = [FieldPanel("word"), FieldPanel("reading")]
+    base_form_class = CleanTextAdminForm
+
+    class Meta:
+        verbose_name = "読み仮名辞書"
+        verbose_name_plural = "読み仮名辞書"
+        ordering = ["word"]
+
+    def __str__(self):
+        return f"{self.word}({self.reading})"
+
+    def clean(self):
+        self.word = (self.word or "").strip()
+        self.reading = (self.reading or "").strip()
+        errors = {}
+        if self.word and not has_kanji(self.word):
+            errors["word"] = "ふりがなは漢字に付けます。漢字を含む言葉を入力してください。"
+        if self.reading and not is_kana(self.reading):
+            errors["reading"] = (
+                "読み仮名はひらがなかカタカナだけで入力してください(漢字・英数字・記号は使えません)。"
+            )
+        if errors:
+            raise ValidationError(errors)

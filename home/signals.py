@@ -1,11 +1,11 @@
 """Keep the Japanese search index in step with publishing; clean editors' text before saving."""
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from . import search
+from . import furigana, search
 from .text import clean_instance
 
 
@@ -27,3 +27,10 @@ def clean_editor_text(sender, instance, raw=False, **kwargs):
         return
     if issubclass(sender, Page) or getattr(sender._meta.app_config, "editor_text", False):
         clean_instance(instance)
+
+
+@receiver(post_save, sender="home.ReadingEntry")
+@receiver(post_delete, sender="home.ReadingEntry")
+def reading_dictionary_changed(sender, **kwargs):
+    """A 読み仮名辞書 entry changed: the ふりがな cached in every process is stale."""
+    furigana.dictionary_changed()

@@ -1,13 +1,19 @@
-from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
-from django.views.decorators.cache import cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from wagtail import hooks
 from wagtail.models import Page
 
-from . import search
+from . import reading_aids, search
 from .listing import paginate
 
 RESULTS_PER_PAGE = 10
@@ -56,9 +62,39 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        "Disallow: /aids/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@never_cache
+def reading_aids_view(request):
+    """Sets the reading aids chosen in the bar (``/aids/?text_size=large&next=/path/``)
+    and goes back to the page. Unknown names and values are ignored; a ``next`` that
+    is not a path of this site goes to the home page."""
+    target = request.GET.get("next", "")
+    if not (
+        target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target + "#reading-aids")
+    for name in reading_aids.CHOICES:
+        value = request.GET.get(name, "")
+        if reading_aids.valid(name, value):
+            response.set_cookie(
+                name,
+                value,
+                max_age=reading_aids.COOKIE_MAX_AGE,
+                samesite="Lax",
+                secure=request.is_secure(),
+                httponly=True,
+            )
+    return response
 
 
 @require_GET

@@ -6,8 +6,28 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .models import ReadingEntry
 from .privacy import may_edit, may_view_derived, pages_using
+
+
+class ReadingEntryViewSet(SnippetViewSet):
+    """読み仮名辞書: readings of the ふりがな that override the analyser (home.furigana)."""
+
+    model = ReadingEntry
+    icon = "doc-full"
+    menu_label = "読み仮名辞書"
+    menu_name = "reading_dictionary"
+    add_to_admin_menu = True
+    menu_order = 310
+    list_display = ["word", "reading", "updated_at"]
+    search_fields = ["word", "reading"]
+    ordering = ["word"]
+
+
+register_snippet(ReadingEntryViewSet)
 
 
 @hooks.register("before_serve_page", order=-1)

@@ -386,3 +386,16 @@ class GroupHomeEvaluationFactory(factory.django.DjangoModelFactory):
         evaluation.full_clean()
         evaluation.save()
         return evaluation
+
+
+# --- Reading aids --------------------------------------------------------------
+
+from home.models import ReadingEntry  # noqa: E402
+
+
+class ReadingEntryFactory(factory.django.DjangoModelFactory):
+    word = "福祉会館"
+    reading = "ふくしかいかん"
+
+    class Meta:
+        model = ReadingEntry

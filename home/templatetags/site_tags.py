@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from home import furigana
 from home.formatting import file_size, phone_numbers_in
 from home.formatting import tel_href as _tel_href
 
@@ -119,3 +120,29 @@ def link_phone_numbers(text):
             for piece, href in phone_numbers_in(text)
         )
     )
+
+
+class FuriganaNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, condition):
+        self.nodelist = nodelist
+        self.condition = condition
+
+    def render(self, context):
+        output = self.nodelist.render(context)
+        if self.condition.resolve(context, ignore_failures=True):
+            return mark_safe(furigana.add_ruby(output))
+        return output
+
+
+@register.tag
+def furigana_if(parser, token):
+    """``{% furigana_if reading_aids.ruby %}…{% endfurigana_if %}``: the HTML inside with
+    ruby over its kanji when the condition is true (``home.furigana.add_ruby``)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("furigana_if takes one condition")
+    nodelist = parser.parse(("endfurigana_if",))
+    parser.delete_first_token()
+    return FuriganaNode(nodelist, parser.compile_filter(bits[1]))

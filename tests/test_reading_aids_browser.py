@@ -214,6 +214,11 @@ def test_bar_targets_are_at_least_24px_and_nothing_scrolls_sideways(live_server,
     for text_size in TEXT_SIZES:
         set_aids(page.context, live_server, text_size, "white", "1")
         page.goto(live_server.url + site["meeting"])
+        if width <= 640:
+            # On a phone the bar is folded under the header's 「文字・色」 button.
+            toggle = page.get_by_role("button", name="文字・色")
+            toggle.click()
+            assert toggle.get_attribute("aria-expanded") == "true"
         links = page.locator(".reading-aids a")
         assert links.count() == 8
         for i in range(8):

@@ -169,3 +169,37 @@ def test_header_navigation_marks_the_current_section(live_server, page, site_pag
     page.goto(live_server.url + "/")
     assert looks("トップ")[0] == "page"
     assert looks("お知らせ")[0] is None
+
+
+@live_db
+def test_pages_read_and_mark_the_current_item_in_the_forced_colours_mode(
+    live_server, browser, site_pages
+):
+    context = browser.new_context(locale="ja-JP", forced_colors="active")
+    tab = context.new_page()
+    assert tab.evaluate("matchMedia('(forced-colors: active)').matches")
+    for name, path in urls(site_pages).items():
+        tab.goto(live_server.url + path)
+        overflow = tab.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, name
+        assert_no_axe_violations(tab)
+    # The current section in the menu is marked by more than a background colour.
+    tab.goto(live_server.url + site_pages["about"].url)
+    current = tab.locator(".global-nav a[aria-current]")
+    assert current.count() == 1
+    style = current.evaluate(
+        "el => { const s = getComputedStyle(el);"
+        " return [s.borderTopStyle, s.textDecorationLine]; }"
+    )
+    assert style[0] == "solid" and "underline" in style[1]
+    # Focus stays visible: an outline, which the mode keeps (box shadows it drops).
+    tab.keyboard.press("Tab")
+    tab.keyboard.press("Tab")
+    focus = tab.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+    )
+    assert focus[0] == "solid" and focus[1] >= 2
+    context.close()

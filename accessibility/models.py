@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
+from home.dates import wareki
 from home.models import BasePage
 
 from . import checklist
@@ -55,8 +56,6 @@ class AccessibilityTestRun(models.Model):
         verbose_name_plural = "アクセシビリティの試験"
 
     def __str__(self):
-        from home.dates import wareki
-
         return f"{wareki(self.tested_on, False)}の試験({len(self.pages)}ページ、問題 {self.violation_count} か所)"
 
     @property

@@ -296,3 +296,42 @@ def test_the_command_fails_in_japanese_without_chromium(home_page):
 def test_the_command_refuses_a_random_count_out_of_range(home_page):
     with pytest.raises(CommandError, match="--random は 0 から 1000 までの数にしてください"):
         call_command("accessibility_test", random=-1)
+
+
+def policy_form(**overrides):
+    from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+    return nested_form_data(
+        {
+            "title": "ウェブアクセシビリティ方針",
+            "slug": "accessibility",
+            "policy": rich_text("<p>方針</p>"),
+            "scope": rich_text("<p>すべてのページ</p>"),
+            "exceptions": rich_text(""),
+            "conformance": "conforms",
+            "statement_date": "2026-04-01",
+            "summary": "",
+            **overrides,
+        }
+    )
+
+
+def test_the_editor_refuses_conforms_in_japanese_and_saves_nothing(admin_client, policy):
+    from django.urls import reverse
+    from wagtail.models import Revision
+
+    revisions = Revision.objects.count()
+    response = admin_client.post(
+        reverse("wagtailadmin_pages:edit", args=[policy.pk]), policy_form(), follow=True
+    )
+    assert response.status_code == 200
+    assert "公開中の試験結果がありません" in response.content.decode()
+    assert Revision.objects.count() == revisions
+    policy.refresh_from_db()
+    assert policy.conformance == Conformance.CONSIDERED
+    response = admin_client.post(
+        reverse("wagtailadmin_pages:edit", args=[policy.pk]),
+        policy_form(conformance="considered", title="方針(改)"),
+    )
+    assert response.status_code == 302
+    assert Revision.objects.count() == revisions + 1

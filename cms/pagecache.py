@@ -467,6 +467,7 @@ CONTENT_APPS = [
     "booklet",
     "alerts",
     "handouts",
+    "accessibility",
     "editorial",
     "operations",
 ]

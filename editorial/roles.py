@@ -19,13 +19,14 @@ below it, and nothing lower down can take it away. The tree is::
     ├── ふくしマップ (FacilityIndexPage) > 事業所
     ├── 空き情報 (VacancyPage)
     ├── グループホームの評価 (GroupHomeEvaluationIndexPage)
-    └── オープンデータ (OpenDataPage)
+    ├── オープンデータ (OpenDataPage)
+    └── ウェブアクセシビリティ方針 (AccessibilityPolicyPage) > 試験結果
 
 * 事務局 edits the home page, so it holds add/change/lock on the HomePage;
   that reaches every section below, including the facility pages (Wagtail
   cannot give "change" on one page alone). It publishes directly only where
-  "publish" is placed: the NewsIndexPage, each top-level StandardPage and the
-  MeetingArchivePage. It never holds "publish" on the CouncilIndexPage or
+  "publish" is placed: the NewsIndexPage, each top-level StandardPage, the
+  MeetingArchivePage and the AccessibilityPolicyPage (with its yearly test result). It never holds "publish" on the CouncilIndexPage or
   above it, so meeting records, minutes and reports can only go live through
   the approval workflow 「会議記録の承認」. Its own edits of the home page
   (and of any facility page) go through 「公開の承認」 on the HomePage.
@@ -110,7 +111,7 @@ def _collection_perms(collection, app_label, model, actions):
 ROLES = (
     Role(
         name=SECRETARIAT,
-        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価、お知らせメールの登録の数と削除、掲載内容の修正の依頼への対応、ふりがなの読み仮名辞書",
+        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価、お知らせメールの登録の数と削除、掲載内容の修正の依頼への対応、ふりがなの読み仮名辞書、ウェブアクセシビリティ方針と試験結果の公開",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("council", "businessitem", ("add", "change", "delete", "view")),
@@ -139,6 +140,7 @@ ROLES = (
             Section("council.NewsIndexPage", ("publish",)),
             Section("council.MeetingArchivePage", ("publish",)),
             Section("evaluations.GroupHomeEvaluationIndexPage", ("publish",)),
+            Section("accessibility.AccessibilityPolicyPage", ("publish",)),
             Section("home.StandardPage", ("publish",), parent="home.HomePage"),
         ),
         two_factor_required=True,

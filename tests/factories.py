@@ -399,3 +399,76 @@ class ReadingEntryFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ReadingEntry
+
+
+# --- Accessibility policy and test result -----------------------------------
+
+from accessibility import checklist  # noqa: E402
+from accessibility.models import (  # noqa: E402
+    AccessibilityPolicyPage,
+    AccessibilityTestResultPage,
+    AccessibilityTestRun,
+)
+
+
+class AccessibilityPolicyPageFactory(PublishedPageFactory):
+    title = "ウェブアクセシビリティ方針"
+    slug = "accessibility"
+    policy = "<p>だれもが情報を利用できるサイトを目指します。</p>"
+    scope = "<p>このサイトのすべてのページ。</p>"
+    exceptions = "<p>関係機関から提供された PDF。</p>"
+    statement_date = dt.date(2026, 4, 1)
+
+    class Meta:
+        model = AccessibilityPolicyPage
+
+
+class AccessibilityTestResultPageFactory(PublishedPageFactory):
+    title = "ウェブアクセシビリティの試験結果"
+    slug = "test-result"
+    pages_covered = "このサイトの公開中のすべてのページ"
+
+    class Meta:
+        model = AccessibilityTestResultPage
+
+
+def axe_tags(passed=(), violated=()):
+    """axe results by tag as the runner sums them: ``passed``/``violated`` are (tag, rule) pairs."""
+    rules = {}
+    for key, pairs in (("passed", passed), ("violated", violated)):
+        for tag, rule in pairs:
+            rules.setdefault(tag, {"passed": {}, "violated": {}})[key][rule] = 1
+    return rules
+
+
+class AccessibilityTestRunFactory(factory.django.DjangoModelFactory):
+    base_url = "https://example.jp"
+    seed = 42
+    random_count = 1
+    axe_version = "4.12.1"
+    pages = factory.LazyFunction(
+        lambda: [
+            {
+                "url": "https://example.jp/",
+                "title": "トップページ",
+                "page_type": "トップページ",
+                "kind": "representative",
+                "violations": 0,
+                "rules": {},
+            },
+            {
+                "url": "https://example.jp/news/",
+                "title": "お知らせ",
+                "page_type": "お知らせの一覧",
+                "kind": "random",
+                "violations": 0,
+                "rules": {},
+            },
+        ]
+    )
+    criteria = factory.LazyFunction(
+        lambda: checklist.evaluate(axe_tags(passed=[("wcag242", "document-title")]), False, {})
+    )
+
+    class Meta:
+        model = AccessibilityTestRun

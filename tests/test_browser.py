@@ -190,8 +190,7 @@ def test_pages_read_and_mark_the_current_item_in_the_forced_colours_mode(
     current = tab.locator(".global-nav a[aria-current]")
     assert current.count() == 1
     style = current.evaluate(
-        "el => { const s = getComputedStyle(el);"
-        " return [s.borderTopStyle, s.textDecorationLine]; }"
+        "el => { const s = getComputedStyle(el); return [s.borderTopStyle, s.textDecorationLine]; }"
     )
     assert style[0] == "solid" and "underline" in style[1]
     # Focus stays visible: an outline, which the mode keeps (box shadows it drops).

@@ -719,6 +719,7 @@ def test_section_models_cover_every_section_page_type():
         "facilities.FacilityIndexPage",
         "vacancies.VacancyPage",
         "evaluations.GroupHomeEvaluationIndexPage",
+        "accessibility.AccessibilityPolicyPage",
     }
     creatable = {
         model._meta.label

@@ -41,6 +41,8 @@ from editorial.roles import APPROVER, SECRETARIAT
 from facilities.models import FacilityPhoto, FacilityService, ServiceType
 from home.models import HomeQuickLink, SecretariatContact
 from tests.factories import (
+    AccessibilityPolicyPageFactory,
+    AccessibilityTestResultPageFactory,
     ActivityReportPageFactory,
     CommitteePageFactory,
     CouncilIndexPageFactory,
@@ -62,7 +64,15 @@ from vacancies.views import SIGNING_SALT
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("home", "council", "facilities", "vacancies", "opendata", "evaluations")
+PROJECT_APPS = (
+    "home",
+    "council",
+    "facilities",
+    "vacancies",
+    "opendata",
+    "evaluations",
+    "accessibility",
+)
 GH = "共同生活援助(介護サービス包括型)"
 NYUSHO = "施設入所支援"
 SHORT_STAY = "短期入所"
@@ -617,6 +627,7 @@ def world(home_page):
     VacancyPageFactory(parent=home_page)
     OpenDataPageFactory(parent=home_page)
     GroupHomeEvaluationIndexPageFactory(parent=home_page)
+    AccessibilityTestResultPageFactory(parent=AccessibilityPolicyPageFactory(parent=home_page))
     home_page.quick_links.add(HomeQuickLink(link_page=standard, label="方針"))
     home_page.save_revision().publish()
     VacancySettings.tracked_for_default_site()

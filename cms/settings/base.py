@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "alerts",
     "handouts",
     "corrections",
+    "accessibility",
     "editorial",
     "operations",
     "cms",

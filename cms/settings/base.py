@@ -224,6 +224,9 @@ def env_flag(name, default):
 
 
 TWO_FACTOR_REQUIRED = env_flag("TWO_FACTOR_REQUIRED", True)
+# One account per role with a random password (manage.py create_demo_accounts, run by
+# `make run`), so a newcomer can walk through the approval. Only the demo (dev.py) turns it on.
+DEMO_ACCOUNTS = False
 # The page cache (cms/pagecache.py, CACHES above): on unless PAGE_CACHE_ENABLED=false.
 PAGE_CACHE_ENABLED = env_flag("PAGE_CACHE_ENABLED", True)
 # A wrong code makes the next try wait 1, 2, 4, 8… seconds (django-otp's throttling).

@@ -269,6 +269,9 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語")]
+# Everyone works in Japan: no time zone to choose (and no list of English zone names).
+WAGTAIL_USER_TIME_ZONES = ["Asia/Tokyo"]
+WAGTAILADMIN_USER_LOGIN_FORM = "editorial.login_form.LoginForm"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATICFILES_FINDERS = [

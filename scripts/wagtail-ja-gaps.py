@@ -144,6 +144,9 @@ def parse_po(path):
 RETRANSLATED = {
     (None, "title tag"),  # 「title タグ」, shown as the label 「Title タグ」
     (None, "The page title as you'd like it to be seen by the public"),  # 「一般公開のもとで…」
+    (None, "Usage"),  # 「使用法」 (how to use) where the screen lists where a file is used
+    (None, "Used %(usage_count)s time"),  # 「使用法 0回使用」
+    (None, "Pages using %(page_type)s"),  # 「会議の記録を使用するページ」
 }
 
 

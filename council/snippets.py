@@ -1,7 +1,8 @@
 """Non-page data of the council, edited in the admin as snippets."""
 
 from wagtail.admin.panels import FieldPanel
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from home.snippets import SnippetViewSet
 
 from .models import BusinessItem
 

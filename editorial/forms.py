@@ -25,6 +25,7 @@ from .uploads import (
 )
 
 ACCEPTED_IMAGES_TEXT = "JPEG・PNG・WebP の画像"
+ACCEPTED_IMAGES_SHORT = "JPEG・PNG・WebP"
 
 
 class LimitedFileFieldMixin:
@@ -82,9 +83,7 @@ class ImageFileField(LimitedFileFieldMixin, WagtailImageField):
             super().check_image_pixel_size(f)
         except (OSError, SyntaxError, ValueError) as exc:
             # Willow decodes the image to count its pixels; a truncated file fails here.
-            raise refusal(
-                f.name, "画像が壊れているか、途中で切れています", "invalid_image"
-            ) from exc
+            raise refusal(f.name, "画像が壊れているか途中で切れている", "invalid_image") from exc
 
     def check_image_file_format(self, f):
         try:
@@ -95,10 +94,10 @@ class ImageFileField(LimitedFileFieldMixin, WagtailImageField):
             actual = f.image.format_name
             if actual == "svg":
                 # Willow takes any text starting with "<" (an HTML page, say) for SVG.
-                reason = f"内容が{ACCEPTED_IMAGES_TEXT}ではありません"
+                reason = f"中身が{ACCEPTED_IMAGES_TEXT}ではない"
             else:
                 extension = extension_of(f.name)
-                reason = f"内容が拡張子(.{extension})と合っていません(中身は {actual.upper()} の画像です)"
+                reason = f"中身が {actual.upper()} の画像で、拡張子(.{extension})と合わない"
             raise refusal(f.name, reason, error.code) from error
 
     def _in_japanese(self, error, data):
@@ -107,16 +106,11 @@ class ImageFileField(LimitedFileFieldMixin, WagtailImageField):
         name = getattr(data, "name", "")
         code = getattr(error, "code", None)
         if code == "invalid_image":
-            reason = f"内容が{ACCEPTED_IMAGES_TEXT}ではありません"
+            reason = f"中身が{ACCEPTED_IMAGES_TEXT}ではない"
         elif code == "invalid_image_extension":
-            extension = extension_of(name)
-            shown = f".{extension}" if extension else "拡張子なし"
-            reason = (
-                f"この種類のファイル({shown})は載せられません。"
-                f"載せられるのは {ACCEPTED_IMAGES_TEXT} です"
-            )
+            reason = f"載せられる種類のファイル({ACCEPTED_IMAGES_SHORT})ではない"
         elif code == "empty":
-            reason = "中身が空です"
+            reason = "中身が空の"
         else:
             return error
         return refusal(name, reason, code)

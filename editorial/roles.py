@@ -64,7 +64,10 @@ FACILITY_EDITOR = "施設情報担当"
 CONSULTATION_OFFICE = "相談支援事業所"
 
 FACILITY_PHOTOS = "施設の写真"
-ROOT_COLLECTION = None  # the root collection (「Root」), i.e. every collection
+ROOT_COLLECTION = None  # the root collection (ROOT_COLLECTION_NAME), i.e. every collection
+# Wagtail names the root collection and the root of the page tree 「Root」; the admin shows both.
+ROOT_COLLECTION_NAME = "共通"
+ROOT_PAGE_TITLE = "最上位"
 
 APPROVAL_TASK = "承認者による承認"
 COUNCIL_WORKFLOW = "会議記録の承認"
@@ -374,7 +377,9 @@ def _collection(apps, name, changes):
     Collection = apps.get_model("wagtailcore", "Collection")
     root = Collection.objects.filter(depth=1).order_by("path").first()
     if root is None:
-        root = Collection.objects.create(name="Root", path="0001", depth=1, numchild=0)
+        root = Collection.objects.create(
+            name=ROOT_COLLECTION_NAME, path="0001", depth=1, numchild=0
+        )
     if name is ROOT_COLLECTION:
         return root
     children = Collection.objects.filter(depth=root.depth + 1, path__startswith=root.path)

@@ -73,19 +73,36 @@ ODF_MIMETYPES = {
 MAX_CONTENT_TYPES_BYTES = 1 * MB
 MAX_MIMETYPE_BYTES = 1 * KB
 
-# Descriptions of content that is none of the accepted kinds, for messages.
+# Short names of the accepted kinds, and the list of them, for refusals (one sentence each).
+KIND_NAMES = {
+    "pdf": "PDF",
+    "doc": "Word 文書",
+    "docx": "Word 文書",
+    "xls": "Excel ブック",
+    "xlsx": "Excel ブック",
+    "odt": "OpenDocument 文書",
+    "ods": "OpenDocument スプレッドシート",
+    "csv": "CSV",
+}
+ACCEPTED_DOCUMENTS_SHORT = "PDF・Word・Excel・OpenDocument・CSV"
+
+# Content that is none of the accepted kinds: 「…は中身が PDF ではなく<name>のため、…」.
 OTHER_CONTENT = {
-    "executable": "プログラム(実行ファイル)です",
-    "html": "HTML などのウェブページの内容です",
-    "image": "画像です",
-    "zip": "ZIP 圧縮ファイルです",
-    "ole2": "Word・Excel 以外の Office ファイルです",
-    "binary": "文字ではないデータが含まれています",
-    "encoding": "UTF-8 でも Shift_JIS でもない文字が含まれています",
-    "broken_pdf": "PDF の終わりがありません(ファイルが途中で切れています)",
-    "broken_zip": "ZIP の形式が壊れています",
-    "broken_ole2": "Office ファイルの形式が壊れています",
-    "empty": "中身が空です",
+    "executable": "プログラム",
+    "html": "ウェブページ",
+    "image": "画像",
+    "zip": "ZIP 圧縮ファイル",
+    "ole2": "Word・Excel 以外の Office ファイル",
+    "csv": "文字だけのファイル",
+}
+# Content that cannot be what any name says: 「…は<condition>ため、…」.
+BROKEN_CONTENT = {
+    "binary": "文字ではないデータを含む",
+    "encoding": "UTF-8 でも Shift_JIS でもない文字を含む",
+    "broken_pdf": "途中で切れている",
+    "broken_zip": "ファイルの形式が壊れている",
+    "broken_ole2": "ファイルの形式が壊れている",
+    "empty": "中身が空の",
 }
 
 CHUNK = 1 * MB
@@ -95,8 +112,12 @@ CHUNK = 1 * MB
 
 
 def refusal(name, reason, code):
+    """One plain sentence: 「<file>」は<reason>ため、受け付けられません。
+
+    ``reason`` is a clause that ends where ため can follow (「…を超えている」「…の」).
+    """
     return ValidationError(
-        "「%(name)s」は受け付けられません。%(reason)s。",
+        "「%(name)s」は%(reason)sため、受け付けられません。",
         code=code,
         params={"name": os.path.basename(name or ""), "reason": reason},
     )
@@ -107,7 +128,7 @@ def check_size(uploaded, limit):
     if limit is not None and uploaded.size > limit:
         raise refusal(
             uploaded.name,
-            f"{file_size(limit)} を超えています({file_size(uploaded.size, round_up=True)})",
+            f" {file_size(uploaded.size, round_up=True)} あり、上限の {file_size(limit)} を超えている",
             "file_too_large",
         )
 
@@ -335,25 +356,28 @@ def check_document(uploaded):
     name = uploaded.name
     extension = extension_of(name)
     if extension not in DOCUMENT_KINDS:
-        shown = f".{extension}" if extension else "拡張子なし"
         raise refusal(
             name,
-            f"この種類のファイル({shown})は載せられません。載せられるのは {ACCEPTED_DOCUMENTS_TEXT} です",
+            f"載せられる種類のファイル({ACCEPTED_DOCUMENTS_SHORT})ではない",
             "invalid_extension",
         )
     check_size(uploaded, document_max_size())
     try:
         kind = detect_document_kind(uploaded)
     except ArchiveLimitError as error:
-        raise refusal(name, error.reason, "archive_too_large") from None
+        # The limit that was hit (error.reason) means nothing to an editor; the file is refused.
+        raise refusal(
+            name, "圧縮された中身が大きすぎるか壊れている", "archive_too_large"
+        ) from error
     if kind == extension:
         return
-    expected = DOCUMENT_KINDS[extension]
-    if kind in DOCUMENT_KINDS:
-        detail = f"中身は {DOCUMENT_KINDS[kind]} です。拡張子を中身に合わせて付け直してください"
+    if kind in BROKEN_CONTENT:
+        reason = BROKEN_CONTENT[kind]
+    elif kind in DOCUMENT_KINDS and kind != "csv":
+        reason = f"中身が {KIND_NAMES[kind]} で、拡張子(.{extension})と合わない"
     else:
-        detail = OTHER_CONTENT[kind]
-    raise refusal(name, f"内容が {expected} ではありません({detail})", "invalid_content")
+        reason = f"中身が {KIND_NAMES[extension]} ではなく{OTHER_CONTENT[kind]}の"
+    raise refusal(name, reason, "invalid_content")
 
 
 # --- Images --------------------------------------------------------------------
@@ -387,7 +411,7 @@ def check_image_pixels(uploaded):
         # Pillow refuses to even describe it: far beyond any sensible limit.
         raise refusal(
             uploaded.name,
-            f"画素数が多すぎます(上限は {limit:,} 画素です)",
+            f"画素数が上限の {limit:,} 画素を大きく超えている",
             "file_too_many_pixels",
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error):
@@ -399,7 +423,6 @@ def check_image_pixels(uploaded):
         frames_text = f"×{frames}コマ" if frames > 1 else ""
         raise refusal(
             uploaded.name,
-            f"画素数が多すぎます({width}×{height}{frames_text} = {pixels:,} 画素。"
-            f"上限は {limit:,} 画素です)",
+            f" {width}×{height}{frames_text} で {pixels:,} 画素あり、上限の {limit:,} 画素を超えている",
             "file_too_many_pixels",
         )

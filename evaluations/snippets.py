@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from wagtail.admin.panels import FieldPanel
-from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSetGroup
+
+from home.snippets import SnippetViewSet, boolean_columns
 
 from .models import EvaluationItem, EvaluationResult, GroupHomeEvaluation
 
@@ -55,7 +57,7 @@ class EvaluationItemViewSet(SnippetViewSet):
     menu_label = "評価項目"
     menu_name = "evaluation_items"
     delete_view_class = EvaluationItemDeleteView
-    list_display = ["name", "is_usual", "sort_order"]
+    list_display = boolean_columns(EvaluationItem, ["name", "is_usual", "sort_order"])
     search_fields = ["name"]
     ordering = ["sort_order", "pk"]
     panels = [

@@ -8,7 +8,9 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from home.snippets import SnippetViewSet, boolean_columns
 
 from .imports import views as import_views
 from .maps import map_scripts
@@ -37,7 +39,9 @@ class ServiceTypeViewSet(SnippetViewSet):
     model = ServiceType
     menu_label = "サービスの種類"
     icon = "list-ul"
-    list_display = ["name", "category", "wam_code", "is_residential", "sort_order"]
+    list_display = boolean_columns(
+        ServiceType, ["name", "category", "wam_code", "is_residential", "sort_order"]
+    )
     list_filter = ["category"]
     ordering = ["category__sort_order", "sort_order", "pk"]
     list_per_page = 100

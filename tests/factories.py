@@ -68,7 +68,7 @@ def make_site_home():
     """
     root = Page.get_first_root_node()
     if root is None:
-        root = Page.add_root(title="Root", slug="root")
+        root = Page.add_root(title="最上位", slug="root")
     for child in root.get_children():
         child.delete()
     home = HomePageFactory(parent=root)

@@ -226,6 +226,9 @@ def env_flag(name, default):
 
 
 TWO_FACTOR_REQUIRED = env_flag("TWO_FACTOR_REQUIRED", True)
+# One account per role with a random password (manage.py create_demo_accounts, run by
+# `make run`), so a newcomer can walk through the approval. Only the demo (dev.py) turns it on.
+DEMO_ACCOUNTS = False
 # The page cache (cms/pagecache.py, CACHES above): on unless PAGE_CACHE_ENABLED=false.
 PAGE_CACHE_ENABLED = env_flag("PAGE_CACHE_ENABLED", True)
 # A wrong code makes the next try wait 1, 2, 4, 8… seconds (django-otp's throttling).
@@ -268,6 +271,9 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語")]
+# Everyone works in Japan: no time zone to choose (and no list of English zone names).
+WAGTAIL_USER_TIME_ZONES = ["Asia/Tokyo"]
+WAGTAILADMIN_USER_LOGIN_FORM = "editorial.login_form.LoginForm"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATICFILES_FINDERS = [

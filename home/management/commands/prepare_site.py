@@ -1,4 +1,5 @@
-"""What `make run` does after migrating: demo content on an empty site, and an admin account."""
+"""What `make run` does after migrating: demo content on an empty site, an admin account, and
+on the demo (settings.DEMO_ACCOUNTS) one account per role."""
 
 import secrets
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             if password_file.exists():
                 self.stdout.write(f"最初のパスワードは {password_file} にあります。")
         call_command("setup_roles", stdout=self.stdout)
+        if settings.DEMO_ACCOUNTS:
+            call_command("create_demo_accounts", stdout=self.stdout)
         self.stdout.write("管理画面: http://127.0.0.1:8000/admin/")
         if settings.TWO_FACTOR_REQUIRED:
             self.stdout.write(

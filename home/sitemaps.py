@@ -32,7 +32,7 @@ from .conditional import conditional_response
 
 # URLs per sitemap page: well under the 50,000 search engines accept, so that one page stays
 # cheap to build (see bench/sitemap.py).
-SITEMAP_PAGE_SIZE = 10_000
+SITEMAP_PAGE_SIZE = 5_000
 SAFE_IN_PATH = RFC3986_SUBDELIMS + "/~:@"  # what Django's reverse() leaves unquoted
 
 

@@ -51,3 +51,17 @@ def pre_fork(server, worker):
 
     connections.close_all()
     caches.close_all()
+
+
+def when_ready(server):
+    """With the app preloaded, also load in the master what Django loads on the first request:
+    the URL configuration (every app's views and hooks) and the page cache's release hash
+    (a read of the site's code and templates). Each worker then starts with them."""
+    if not server.cfg.preload_app:
+        return
+    from django.urls import get_resolver
+
+    from cms import pagecache
+
+    get_resolver().url_patterns  # noqa: B018 (imports the views)
+    pagecache.release()

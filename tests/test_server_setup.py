@@ -133,6 +133,21 @@ def test_gunicorn_closes_the_masters_connections_before_each_fork(monkeypatch):
     assert sorted(closed) == ["caches", "database"]
 
 
+def test_gunicorn_loads_the_urls_and_the_release_in_the_master_when_preloading(monkeypatch):
+    from types import SimpleNamespace
+
+    from cms import pagecache
+
+    config = gunicorn_config(monkeypatch)
+    server = SimpleNamespace(cfg=SimpleNamespace(preload_app=False))
+    monkeypatch.setattr(pagecache, "_release", None)
+    config["when_ready"](server)
+    assert pagecache._release is None
+    server.cfg.preload_app = True
+    config["when_ready"](server)
+    assert pagecache._release == pagecache.release()
+
+
 # --- The sitemap --------------------------------------------------------------------------------
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -22,11 +22,12 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from home.privacy import PAGES_SHOWING_DATA_OF_HOOK
+from home.sitemaps import sitemap_paths
 from opendata.datasets import DATASETS
 from opendata.models import OpenDataPage
 
 # Site-wide URLs whose content depends on the published pages.
-LISTING_URL_NAMES = ["sitemap", "council_atom", "council_calendar"]
+LISTING_URL_NAMES = ["council_atom", "council_calendar"]
 
 
 def listing_urls(page):
@@ -43,13 +44,14 @@ def listing_urls(page):
         url = listing.specific_deferred.get_full_url()
         if url and url not in urls:
             urls.append(url)
-    urls.extend(site_wide_urls(root_url))
+    urls.extend(site_wide_urls(root_url, site))
     return urls
 
 
-def site_wide_urls(root_url):
-    """The sitemap, the council's feeds, the open data page and its files."""
-    urls = []
+def site_wide_urls(root_url, site=None):
+    """The sitemap index and its pages, the council's feeds, the open data page and its files."""
+    paths = sitemap_paths(site) if site is not None else [reverse("sitemap")]
+    urls = [root_url + path for path in paths]
     for name in LISTING_URL_NAMES:
         try:
             urls.append(root_url + reverse(name))

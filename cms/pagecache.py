@@ -142,7 +142,8 @@ MULTI_VALUED = {"muni", "cat", "svc", "target", "feat"}
 # URL name -> the parameters its view accepts. Views not named here are never cached.
 QUERY_PARAMETERS = {
     "wagtail_serve": PAGE_PARAMETERS,
-    "sitemap": {"p": _number},
+    "sitemap": {},
+    "sitemap_section": {"p": _number},
     "council_atom": {},
     "council_calendar": {},
     "opendata_file": {},

@@ -15,5 +15,5 @@ def purge_site_task():
     for page in Page.objects.live().public().filter(depth__gt=1).specific(defer=True).iterator():
         batch.add_page(page)
     for site in Site.objects.all():
-        batch.add_urls(site_wide_urls(site.root_url))
+        batch.add_urls(site_wide_urls(site.root_url, site))
     batch.purge()

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial import page_passwords
+from home import sitemaps
 from home import views as home_views
 from opendata.api import api
 
@@ -21,7 +21,9 @@ urlpatterns = [
     path("booklet/", include("booklet.urls")),
     path("alerts/", include("alerts.urls")),
     path("corrections/", include("corrections.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    # The sitemap index and its pages (home/sitemaps.py).
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("favicon.ico", home_views.favicon),
 ]

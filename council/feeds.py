@@ -13,6 +13,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from icalendar import Calendar, Event
 from wagtail.models import Page, Site
 
+from home.conditional import conditional_response
 from home.text import clean_text, xml_text
 
 FEED_LENGTH = 30
@@ -59,7 +60,7 @@ class CouncilFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
-        return super().__call__(request, *args, **kwargs)
+        return conditional_response(request, super().__call__(request, *args, **kwargs))
 
     def title(self):
         return self.feed_title
@@ -109,11 +110,15 @@ def meetings_calendar(meetings, name, host):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", clean_text(name, multiline=False))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    stamp = timezone.now().astimezone(dt.UTC)
+    now = timezone.now()
     for meeting in meetings:
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@{host}")
-        event.add("dtstamp", stamp)
+        # When the event's information was last revised (RFC 5545, 3.8.7.2, for a calendar
+        # without METHOD): the page's last publication. Not the time of the request, so an
+        # unchanged calendar is the same text and keeps its ETag (304 answers).
+        changed = meeting.last_published_at or meeting.latest_revision_created_at or now
+        event.add("dtstamp", changed.astimezone(dt.UTC))
         committee = getattr(meeting, "committee", None)
         summary = f"{committee.title} {meeting.title}" if committee else meeting.title
         # Cleaned again here: see XMLTextGenerator.
@@ -164,4 +169,4 @@ def meetings_calendar_response(request, meetings, name, committees):
     body = meetings_calendar(meetings, name, host).to_ical()
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
-    return response
+    return conditional_response(request, response)

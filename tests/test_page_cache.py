@@ -156,6 +156,7 @@ def test_every_kind_of_public_content_is_cached(site):
         "/feeds/atom.xml",
         "/feeds/meetings.ics",
         "/sitemap.xml",
+        "/sitemap-pages.xml",
         "/search/?q=" + "協議会",
     ]
     for url in urls:
@@ -237,10 +238,10 @@ def test_publishing_a_meeting_shows_on_the_committee_page(site):
 def test_publishing_news_shows_in_the_feed_and_sitemap(site):
     news_index = NewsIndexPageFactory(parent=site["home"])
     served_twice("/feeds/atom.xml")
-    served_twice("/sitemap.xml")
+    served_twice("/sitemap-pages.xml")
     news = NewsPageFactory(parent=news_index, title="研修会のお知らせ", slug="kenshu")
     assert "研修会のお知らせ" in served_twice("/feeds/atom.xml").content.decode()
-    assert "/kenshu/" in served_twice("/sitemap.xml").content.decode()
+    assert "/kenshu/" in served_twice("/sitemap-pages.xml").content.decode()
     assert news.live
 
 

@@ -141,7 +141,7 @@ def test_everyone_sees_the_figures_once_the_page_is_public_again(client, site):
 
 def test_restricted_pages_stay_out_of_search_feeds_and_sitemap(client, site):
     assert "毎月の空床" not in client.get("/search/?q=空床").content.decode()
-    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    sitemap = ET.fromstring(client.get("/sitemap-pages.xml").content)
     urls = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert urls and not any(site["vacancy_page"].url in url for url in urls)
     assert site["vacancy_page"].title not in client.get("/feeds/atom.xml").content.decode()

@@ -26,7 +26,7 @@ def test_sitemap_lists_every_public_page_only(client, home_page):
     private = StandardPageFactory(parent=home_page, slug="private")
     PageViewRestriction.objects.create(page=private, restriction_type="login")
 
-    response = client.get("/sitemap.xml")
+    response = client.get("/sitemap-pages.xml")
     assert response.status_code == 200
     root = ET.fromstring(response.content)
     locations = {

@@ -395,7 +395,7 @@ def calendar_events(client, url):
 
 
 def sitemap_locations(client):
-    response = client.get("/sitemap.xml")
+    response = client.get("/sitemap-pages.xml")
     assert response.status_code == 200
     root = ElementTree.fromstring(response.content)
     return {loc.text for loc in root.iter(f"{SITEMAP}loc")}

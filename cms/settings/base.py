@@ -112,12 +112,25 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "cms.wsgi.application"
 
+
+def database_conn_max_age(default):
+    """DB_CONN_MAX_AGE: seconds a process keeps its database connection (0: one per request).
+    Development opens one per request; production keeps it a minute (production.py)."""
+    value = os.environ.get("DB_CONN_MAX_AGE", default).strip()
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(
+            "環境変数 DB_CONN_MAX_AGE は、接続を使い回す秒数(0 以上の整数、0 は使い回さない)"
+            f"にしてください(今の値: {value})。"
+        )
+    return int(value)
+
+
 # DATABASE_URL selects the database: a SQLite file under var/ by default,
 # postgres://user:pass@host:port/name for PostgreSQL (psycopg 3).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=database_conn_max_age("0"),
     )
 }
 

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 family, given = name.split(" ")
                 user = User.objects.create_user(
                     username,
-                    f"{username}@example.jp",
+                    "",  # the demo holds no e-mail addresses
                     password,
                     last_name=family,
                     first_name=given,

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         password_file = settings.VAR_DIR / PASSWORD_FILE
         if not User.objects.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(12)
-            User.objects.create_superuser("admin", "admin@example.jp", password)
+            User.objects.create_superuser("admin", "", password)
             settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
             password_file.write_text(password + "\n", encoding="utf-8")
             password_file.chmod(0o600)

@@ -202,7 +202,15 @@ def test_every_page_type_says_where_it_may_live():
 
     from home.models import HomePage
 
-    project = ("home", "council", "facilities", "vacancies", "opendata", "evaluations")
+    project = (
+        "home",
+        "council",
+        "facilities",
+        "vacancies",
+        "opendata",
+        "evaluations",
+        "accessibility",
+    )
     page_types = [
         m for app in project for m in apps.get_app_config(app).get_models() if issubclass(m, Page)
     ]
@@ -217,4 +225,5 @@ def test_every_page_type_says_where_it_may_live():
         "vacancies.VacancyPage",
         "opendata.OpenDataPage",
         "evaluations.GroupHomeEvaluationIndexPage",
+        "accessibility.AccessibilityPolicyPage",
     }

@@ -385,7 +385,7 @@ BOOKLET_MAP_TILES_DEADLINE = 15
 # Public pages: scripts, styles, fonts and data from the site only; images also from the
 # map tile server. JSON-LD blocks are data, not scripts, and need no exception. The inline
 # style of the 500 page (which must work without static files) is allowed by its hash.
-ERROR_PAGE_STYLE_HASH = "'sha256-pvdm2rxLcNlegVqjXbiTW+gzJ7E2ObaD+FhL2R2aMwY='"
+ERROR_PAGE_STYLE_HASH = "'sha256-TieZ6dsta7xBMto3LMp8gIUTl16nHoW7fzIV9s8CmP0='"
 _map_tile_origin = origin_of(FACILITY_MAP_TILE_URL)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

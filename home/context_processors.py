@@ -1,6 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
+from .privacy import public
+
 FOOTER_SLUGS = ("sitemap", "accessibility", "opendata")
 
 
@@ -17,10 +19,9 @@ def site_navigation(request):
             return None, []
         root = site.root_page
         pages = list(
-            root.get_children()
-            .live()
-            .public()
-            .only("title", "url_path", "path", "depth", "slug", "show_in_menus")
+            public(root.get_children().live()).only(
+                "title", "url_path", "path", "depth", "slug", "show_in_menus"
+            )
         )
         return root, pages
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -25,6 +25,7 @@ from facilities.models import FacilityPage, FacilityService, ServiceType
 from facilities.models.facility import FACILITY_RICH_TEXT_FEATURES
 from home.dates import wareki_month
 from home.models import BasePage
+from home.privacy import is_public
 
 DEFAULT_TRACKED = [
     "施設入所支援",
@@ -72,6 +73,27 @@ class VacancySettings(BaseSiteSetting):
     def tracked(self):
         chosen = list(self.tracked_service_types.all()) if self.pk else []
         return chosen or list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
+
+    @classmethod
+    def tracked_for_request(cls, request):
+        """The tracked service types for the request's site, looked up once per request
+        (one query for the setting, one for the service types)."""
+        if "_vacancy_tracked" not in request.__dict__:
+            setting = cls.for_request(request)
+            through = cls.tracked_service_types.through
+            chosen = through.objects.filter(
+                vacancysettings_id=setting.pk, servicetype_id=OuterRef("pk")
+            )
+            candidates = list(
+                ServiceType.objects.annotate(chosen=Exists(chosen)).filter(
+                    Q(chosen=True) | Q(name__in=DEFAULT_TRACKED)
+                )
+            )
+            picked = [s for s in candidates if s.chosen]
+            request._vacancy_tracked = picked or [
+                s for s in candidates if s.name in DEFAULT_TRACKED
+            ]
+        return request._vacancy_tracked
 
     @classmethod
     def tracked_for_default_site(cls):
@@ -327,8 +349,8 @@ class VacancyPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        tracked = VacancySettings.for_request(request).tracked()
-        facilities = FacilityPage.objects.live().public()
+        tracked = VacancySettings.tracked_for_request(request)
+        facilities = FacilityPage.objects.live().filter(is_public())
         figures = list(
             VacancyFigure.objects.latest_figures(tracked, facilities).order_by(
                 "service_type__category__sort_order",

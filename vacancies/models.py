@@ -75,32 +75,36 @@ class VacancySettings(BaseSiteSetting):
         return chosen or list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
 
     @classmethod
+    def _tracked_where(cls, site_condition):
+        """The tracked service types of the site(s) ``site_condition`` (a Q on the setting's
+        site) selects, in one query: those chosen, or the default ones when none is."""
+        through = cls.tracked_service_types.through
+        chosen = through.objects.filter(site_condition, servicetype_id=OuterRef("pk"))
+        candidates = list(
+            ServiceType.objects.annotate(chosen=Exists(chosen)).filter(
+                Q(chosen=True) | Q(name__in=DEFAULT_TRACKED)
+            )
+        )
+        picked = [s for s in candidates if s.chosen]
+        return picked or [s for s in candidates if s.name in DEFAULT_TRACKED]
+
+    @classmethod
     def tracked_for_request(cls, request):
-        """The tracked service types for the request's site, looked up once per request
-        (one query for the setting, one for the service types)."""
+        """The tracked service types for the request's site, looked up once per request."""
         if "_vacancy_tracked" not in request.__dict__:
-            setting = cls.for_request(request)
-            through = cls.tracked_service_types.through
-            chosen = through.objects.filter(
-                vacancysettings_id=setting.pk, servicetype_id=OuterRef("pk")
+            site = Site.find_for_request(request)
+            request._vacancy_tracked = cls._tracked_where(
+                Q(vacancysettings__site_id=site.pk if site else None)
             )
-            candidates = list(
-                ServiceType.objects.annotate(chosen=Exists(chosen)).filter(
-                    Q(chosen=True) | Q(name__in=DEFAULT_TRACKED)
-                )
-            )
-            picked = [s for s in candidates if s.chosen]
-            request._vacancy_tracked = picked or [
-                s for s in candidates if s.name in DEFAULT_TRACKED
-            ]
         return request._vacancy_tracked
 
     @classmethod
     def tracked_for_default_site(cls):
+        """The default site's tracked service types (its settings row is created when missing)."""
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             return list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
-        return cls.for_site(site).tracked()
+        return cls._tracked_where(Q(vacancysettings_id=cls.for_site(site).pk))
 
 
 class ForWhom(models.TextChoices):

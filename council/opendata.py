@@ -6,6 +6,7 @@ from django.db.models import Max
 from wagtail.models import Page
 
 from home.dates import fiscal_year_label
+from home.privacy import is_public
 
 from .models import CommitteePage, MeetingPage
 
@@ -37,7 +38,7 @@ def meetings_for_open_data():
     """Live, public meetings, newest first, with their handouts' documents."""
     return (
         MeetingPage.objects.live()
-        .public()
+        .filter(is_public())
         .defer_streamfields()
         .prefetch_related("handouts__document")
         .order_by("-date", "-start_time", "pk")

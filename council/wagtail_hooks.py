@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from home.models import HOME_PAGE_SECTIONS_HOOK
+from home.privacy import is_public
 
 from .models import NewsIndexPage, NewsPage
 from .snippets import BusinessItemViewSet
@@ -16,11 +17,11 @@ register_snippet(BusinessItemViewSet)
 @hooks.register(HOME_PAGE_SECTIONS_HOOK)
 def latest_news(request, home_page):
     """新着のお知らせ on the home page."""
-    news = NewsPage.objects.live().public().defer_streamfields().order_by("-date", "-pk")
+    news = NewsPage.objects.live().filter(is_public()).defer_streamfields().order_by("-date", "-pk")
     return {
         "template": "council/includes/latest_news.html",
         "news": news[:LATEST_NEWS_COUNT],
-        "index": NewsIndexPage.objects.live().public().first(),
+        "index": NewsIndexPage.objects.live().filter(is_public()).first(),
     }
 
 

@@ -6,7 +6,7 @@ it, the facility pages show none either (``home.privacy``).
 """
 
 from facilities.models import FacilityPage
-from home.privacy import may_view
+from home.privacy import may_view, with_restricted
 
 from .models import GroupHomeEvaluation, GroupHomeEvaluationIndexPage, public_meetings
 
@@ -14,7 +14,9 @@ from .models import GroupHomeEvaluation, GroupHomeEvaluationIndexPage, public_me
 def list_page(request):
     """The live evaluations list page (looked up once per request), or None."""
     if "_evaluation_list_page" not in request.__dict__:
-        request._evaluation_list_page = GroupHomeEvaluationIndexPage.objects.live().first()
+        request._evaluation_list_page = with_restricted(
+            GroupHomeEvaluationIndexPage.objects.live()
+        ).first()
     return request._evaluation_list_page
 
 

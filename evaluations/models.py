@@ -31,6 +31,7 @@ from home.blocks import RICH_TEXT_FEATURES
 from home.dates import fiscal_year, fiscal_year_label, fiscal_year_range, wareki
 from home.listing import FiscalYearFilter
 from home.models import BasePage, CleanTextAdminForm
+from home.privacy import is_public
 from home.spreadsheets import write_csv
 
 # The service type of the welfare map's taxonomy (facilities/migrations/0002_seed_taxonomy.py).
@@ -93,7 +94,9 @@ class EvaluationOutcome(models.TextChoices):
 class GroupHomeEvaluationQuerySet(models.QuerySet):
     def public(self):
         """Evaluations of facility pages that are live and have no view restriction."""
-        return self.filter(facility__in=FacilityPage.objects.live().public().values("pk"))
+        return self.filter(
+            facility__in=FacilityPage.objects.live().filter(is_public()).values("pk")
+        )
 
     def for_listing(self):
         return self.select_related("facility__municipality").prefetch_related(
@@ -336,7 +339,10 @@ def public_meetings(evaluations):
     if not pks:
         return {}
     meetings = list(
-        MeetingPage.objects.filter(pk__in=pks).live().public().only("title", "date", "path")
+        MeetingPage.objects.filter(pk__in=pks)
+        .live()
+        .filter(is_public())
+        .only("title", "date", "path")
     )
     bodies = dict(
         Page.objects.filter(path__in={m.path[: -Page.steplen] for m in meetings}).values_list(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
+from home.privacy import is_public
+
 from .models import FacilityPage
 
 PREFECTURE = "埼玉県"
@@ -88,7 +90,7 @@ def facilities_for_open_data():
     """Live, public facilities with what the rows need, in 50音 order (a fixed number of queries)."""
     return (
         FacilityPage.objects.live()
-        .public()
+        .filter(is_public())
         .select_related("municipality")
         .prefetch_related(
             "services__service_type",

@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
+from .privacy import public
 from .reading_aids import ReadingAids, bar
 
 FOOTER_SLUGS = ("sitemap", "accessibility", "opendata")
@@ -19,10 +20,9 @@ def site_navigation(request):
             return None, []
         root = site.root_page
         pages = list(
-            root.get_children()
-            .live()
-            .public()
-            .only("title", "url_path", "path", "depth", "slug", "show_in_menus")
+            public(root.get_children().live()).only(
+                "title", "url_path", "path", "depth", "slug", "show_in_menus"
+            )
         )
         return root, pages
 

@@ -28,9 +28,14 @@ def single_param(request, name):
     return values[0].strip() if values else ""
 
 
-def paginate(request, items, per_page):
-    """A page of ``items`` for ``?page=``; bad or out-of-range numbers give page 1 or the last."""
+def paginate(request, items, per_page, count=None):
+    """A page of ``items`` for ``?page=``; bad or out-of-range numbers give page 1 or the last.
+
+    ``count``: the number of items when the caller already counted them (saves a query).
+    """
     paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count
     number = single_param(request, "page") or 1
     try:
         return paginator.page(number)

@@ -15,6 +15,7 @@ from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 from .forms import inline_rows_problem, unreadable_fields
 from .kana import has_kanji, is_kana
 from .listing import page_tree
+from .privacy import is_public, view_restrictions
 from .text import clean_form_data, clean_instance
 
 # Feature apps add sections to the home page through this Wagtail hook, so that
@@ -94,6 +95,15 @@ class BasePagePermissionTester(PagePermissionTester):
 class BasePage(Page):
     """What every public page shares: a summary (the meta description), the page header,
     structured data and validation that can see the page's parent."""
+
+    def get_view_restrictions(self):
+        """One query instead of Wagtail's two, run once per page object: serving the page
+        checks them, and the page's own sections (the correction link) ask again."""
+        if "_view_restrictions" not in self.__dict__:
+            restrictions = view_restrictions(self)
+            len(restrictions)  # evaluated now; exists() and iteration reuse the rows
+            self._view_restrictions = restrictions
+        return self._view_restrictions
 
     summary = models.TextField(
         "概要",
@@ -282,11 +292,11 @@ class StandardPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.page_listing == "children":
-            context["page_tree"] = page_tree(self.get_children().live().public())
+            context["page_tree"] = page_tree(self.get_children().live().filter(is_public()))
         elif self.page_listing == "site":
             root = self.get_site().root_page
             context["page_tree"] = page_tree(
-                Page.objects.descendant_of(root, inclusive=True).live().public()
+                Page.objects.descendant_of(root, inclusive=True).live().filter(is_public())
             )
         return context
 

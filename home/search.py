@@ -35,6 +35,8 @@ from wagtail.models import Page
 
 from home.models import SearchEntry
 
+from .privacy import is_public
+
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
 EXCERPT_LENGTH = 120
@@ -189,7 +191,7 @@ def search_entries(query: Query, pages=None):
     """
     if query.is_empty:
         return SearchEntry.objects.none()
-    visible = Page.objects.live().public()
+    visible = Page.objects.live().filter(is_public())
     if pages is not None:
         visible = visible.filter(pk__in=pages.values("pk"))
     entries = SearchEntry.objects.filter(page__in=visible.values("pk"))

@@ -14,6 +14,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from council import opendata as council_data
 from facilities import opendata as facility_data
+from home.privacy import is_public
 from home.spreadsheets import write_csv
 from vacancies.models import VacancyFigure, VacancyPage, VacancySettings
 
@@ -139,14 +140,14 @@ VACANCY_COLUMNS = (
 
 def vacancies_public(request=None):
     """True while the live 空き情報 page has no view restriction."""
-    return VacancyPage.objects.live().public().exists()
+    return VacancyPage.objects.live().filter(is_public()).exists()
 
 
 def _vacancy_figures():
     from facilities.models import FacilityPage
 
     return VacancyFigure.objects.latest_figures(
-        VacancySettings.tracked_for_default_site(), FacilityPage.objects.live().public()
+        VacancySettings.tracked_for_default_site(), FacilityPage.objects.live().filter(is_public())
     ).order_by(
         "service_type__category__sort_order",
         "service_type__sort_order",

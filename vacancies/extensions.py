@@ -11,7 +11,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 
 from facilities.extensions import ToggleFilter
 from facilities.models import FacilityIndexPage, FacilityPage, FacilityService
-from home.privacy import may_view
+from home.privacy import may_view, with_restricted
 
 from .charts import history_svg
 from .models import VacancyFigure, VacancyPage, VacancySettings, month_start, previous_month
@@ -22,7 +22,7 @@ HISTORY_MONTHS = 12
 def figures_visible(request):
     """True when the visitor may view the live 空き情報 page (looked up once per request)."""
     if "_vacancy_page" not in request.__dict__:
-        request._vacancy_page = VacancyPage.objects.live().first()
+        request._vacancy_page = with_restricted(VacancyPage.objects.live()).first()
     page = request._vacancy_page
     return page is not None and may_view(request, page)
 
@@ -33,7 +33,7 @@ def facility_vacancies(facility, request, months=HISTORY_MONTHS):
     when the visitor may not see the figures."""
     if not figures_visible(request):
         return None
-    tracked = {s.pk: s for s in VacancySettings.tracked_for_default_site()}
+    tracked = {s.pk: s for s in VacancySettings.tracked_for_request(request)}
     offered = [s for s in facility.services.all() if s.service_type_id in tracked]
     if not offered:
         return None
@@ -83,7 +83,7 @@ def result_vacancies_updated(facilities, request):
     who may not see the figures."""
     if not facilities or not figures_visible(request):
         return None
-    tracked = [s.pk for s in VacancySettings.tracked_for_default_site()]
+    tracked = [s.pk for s in VacancySettings.tracked_for_request(request)]
     offers = FacilityService.objects.filter(
         page_id=OuterRef("facility_id"), service_type_id=OuterRef("service_type_id")
     )
@@ -115,7 +115,7 @@ def vacancy_filter(request):
 
     @cache
     def condition():
-        tracked = [s.pk for s in VacancySettings.tracked_for_default_site()]
+        tracked = [s.pk for s in VacancySettings.tracked_for_request(request)]
         figures = VacancyFigure.objects.filter(
             month=month_start(), vacancies__gt=0, service_type_id__in=tracked
         )

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -25,6 +25,7 @@ from facilities.models import FacilityPage, FacilityService, ServiceType
 from facilities.models.facility import FACILITY_RICH_TEXT_FEATURES
 from home.dates import wareki_month
 from home.models import BasePage
+from home.privacy import is_public
 
 DEFAULT_TRACKED = [
     "施設入所支援",
@@ -74,11 +75,36 @@ class VacancySettings(BaseSiteSetting):
         return chosen or list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
 
     @classmethod
+    def _tracked_where(cls, site_condition):
+        """The tracked service types of the site(s) ``site_condition`` (a Q on the setting's
+        site) selects, in one query: those chosen, or the default ones when none is."""
+        through = cls.tracked_service_types.through
+        chosen = through.objects.filter(site_condition, servicetype_id=OuterRef("pk"))
+        candidates = list(
+            ServiceType.objects.annotate(chosen=Exists(chosen)).filter(
+                Q(chosen=True) | Q(name__in=DEFAULT_TRACKED)
+            )
+        )
+        picked = [s for s in candidates if s.chosen]
+        return picked or [s for s in candidates if s.name in DEFAULT_TRACKED]
+
+    @classmethod
+    def tracked_for_request(cls, request):
+        """The tracked service types for the request's site, looked up once per request."""
+        if "_vacancy_tracked" not in request.__dict__:
+            site = Site.find_for_request(request)
+            request._vacancy_tracked = cls._tracked_where(
+                Q(vacancysettings__site_id=site.pk if site else None)
+            )
+        return request._vacancy_tracked
+
+    @classmethod
     def tracked_for_default_site(cls):
+        """The default site's tracked service types (its settings row is created when missing)."""
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             return list(ServiceType.objects.filter(name__in=DEFAULT_TRACKED))
-        return cls.for_site(site).tracked()
+        return cls._tracked_where(Q(vacancysettings_id=cls.for_site(site).pk))
 
 
 class ForWhom(models.TextChoices):
@@ -327,8 +353,8 @@ class VacancyPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        tracked = VacancySettings.for_request(request).tracked()
-        facilities = FacilityPage.objects.live().public()
+        tracked = VacancySettings.tracked_for_request(request)
+        facilities = FacilityPage.objects.live().filter(is_public())
         figures = list(
             VacancyFigure.objects.latest_figures(tracked, facilities).order_by(
                 "service_type__category__sort_order",

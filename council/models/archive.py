@@ -8,6 +8,7 @@ from wagtail.search import index
 
 from council.listing import meeting_listing
 from home.models import BasePage
+from home.privacy import is_public
 
 from .committee import CommitteePage
 from .meeting import MeetingPage
@@ -35,10 +36,10 @@ class MeetingArchivePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         committees = list(
             CommitteePage.objects.live()
-            .public()
+            .filter(is_public())
             .only("title", "short_name", "path", "depth", "slug")
         )
-        meetings = MeetingPage.objects.live().public()
+        meetings = MeetingPage.objects.live().filter(is_public())
         context.update(meeting_listing(request, meetings, committees=committees))
         context["feeds"] = {
             "name": "児玉郡市自立支援協議会",

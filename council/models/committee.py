@@ -15,6 +15,7 @@ from council.history import history_by_year
 from council.listing import meeting_listing
 from home.blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 from home.models import BasePage
+from home.privacy import is_public
 
 from .meeting import MeetingPage
 from .report import ActivityReportPage, BusinessItem, ReportRow
@@ -59,7 +60,7 @@ class CouncilIndexPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["committees"] = (
-            CommitteePage.objects.child_of(self).live().public().defer_streamfields()
+            CommitteePage.objects.child_of(self).live().filter(is_public()).defer_streamfields()
         )
         return context
 
@@ -142,12 +143,12 @@ class CommitteePage(RoutablePageMixin, BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["feeds"] = self.feeds(request)
-        meetings = MeetingPage.objects.child_of(self).live().public()
+        meetings = MeetingPage.objects.child_of(self).live().filter(is_public())
         context.update(meeting_listing(request, meetings, committees=None))
         context["reports"] = (
             ActivityReportPage.objects.child_of(self)
             .live()
-            .public()
+            .filter(is_public())
             .defer_streamfields()
             .order_by("-fiscal_year")
         )
@@ -163,7 +164,7 @@ class CommitteePage(RoutablePageMixin, BasePage):
         item = BusinessItem.objects.filter(pk=item_id).first()
         if item is None:
             raise Http404("事業項目が見つかりません。")
-        reports = ActivityReportPage.objects.child_of(self).live().public()
+        reports = ActivityReportPage.objects.child_of(self).live().filter(is_public())
         rows = (
             ReportRow.objects.filter(business_item=item, page__in=reports)
             .select_related("page")

@@ -11,6 +11,7 @@ from home.blocks import StandardStreamBlock
 from home.dates import fiscal_year
 from home.listing import FiscalYearFilter, paginate
 from home.models import BasePage
+from home.privacy import is_public
 
 
 class NewsKind(models.TextChoices):
@@ -41,7 +42,7 @@ class NewsIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = NewsPage.objects.child_of(self).live().public().defer_streamfields()
+        news = NewsPage.objects.child_of(self).live().filter(is_public()).defer_streamfields()
         year_filter = FiscalYearFilter.from_request(
             request, [fiscal_year(d) for d in news.values_list("date", flat=True)], what="お知らせ"
         )

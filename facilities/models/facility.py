@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import DateField, Q, Value
+from django.db.models import DateField, Prefetch, Q, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf, TruncDate
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -423,9 +423,17 @@ class FacilityPage(QRCodeRoutesMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = self.services.select_related(
-            "service_type__category"
-        ).prefetch_related("target_groups")
+        # Fetched once: the sections of other apps (空き情報) read the same rows.
+        prefetch_related_objects(
+            [self],
+            Prefetch(
+                "services",
+                queryset=FacilityService.objects.select_related(
+                    "service_type__category"
+                ).prefetch_related("target_groups"),
+            ),
+        )
+        context["services"] = self.services.all()
         context["facility_features"] = self.features.all()
         context["photos"] = self.photos.select_related("image")
         context["sections"] = [

@@ -4,13 +4,14 @@ Filters combine with AND across kinds (市町, 区分, 種類, 対象者, 特徴
 yes/no filters: 拠点, and those other apps add, such as 空きあり) and
 OR within one kind. Next to every option the page shows how many facilities
 it would give with the other kinds' filters applied. The number of queries
-does not depend on the number of facilities: one aggregate query per kind,
-one count and one page of results with its related rows prefetched.
+does not depend on the number of facilities: one aggregate query gives the
+number of results and every option's count (conditional counts), and one
+query the page of results with its related rows prefetched.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import CharField, Count, F, IntegerField, Prefetch, Q, Value
 from django.utils.functional import cached_property
 from wagtail import hooks
 
@@ -22,6 +23,7 @@ from facilities.extensions import (
 from home import search as site_search
 from home.formatting import tel_href
 from home.listing import keep_out_of_page_cache, paginate
+from home.privacy import public
 
 from .facility import FacilityPage, FacilityService
 from .taxonomy import Feature, Municipality, ServiceCategory, ServiceType, TargetGroup
@@ -68,6 +70,31 @@ def _ids(request, param, valid_ids, notes):
     return chosen
 
 
+_SMALL_TAXONOMIES = (Municipality, ServiceCategory, TargetGroup, Feature)
+
+
+def _small_taxonomies():
+    """市町, サービスの区分, 対象者 and 特徴 (id and name, each in its model's order) in one
+    query: a UNION of the four small tables."""
+    parts = [
+        model.objects.order_by()
+        .annotate(
+            kind=Value(n, output_field=IntegerField()),
+            tiebreak=F("code") if model is Municipality else Value("", output_field=CharField()),
+        )
+        .values_list("kind", "pk", "name", "sort_order", "tiebreak")
+        for n, model in enumerate(_SMALL_TAXONOMIES)
+    ]
+    rows = parts[0].union(*parts[1:], all=True)
+    lists = [[] for _ in _SMALL_TAXONOMIES]
+    for kind, pk, name, sort_order, tiebreak in rows:
+        lists[kind].append((sort_order, tiebreak, pk, name))
+    return tuple(
+        [model(pk=pk, name=name, sort_order=order) for order, _, pk, name in sorted(items)]
+        for model, items in zip(_SMALL_TAXONOMIES, lists, strict=True)
+    )
+
+
 class FacilitySearch:
     """Parses the query string once; results, facets and markers are computed on demand."""
 
@@ -77,11 +104,10 @@ class FacilitySearch:
         self.notes = []
         get = request.GET
 
-        self.municipalities = list(Municipality.objects.all())
-        self.categories = list(ServiceCategory.objects.all())
+        (self.municipalities, self.categories, self.target_groups, self.features) = (
+            _small_taxonomies()
+        )
         self.service_types = list(ServiceType.objects.select_related("category"))
-        self.target_groups = list(TargetGroup.objects.all())
-        self.features = list(Feature.objects.all())
 
         self.selected = {
             "muni": _ids(request, "muni", {m.pk for m in self.municipalities}, self.notes),
@@ -125,8 +151,7 @@ class FacilitySearch:
 
     @cached_property
     def _base(self):
-        # public() looks up view restrictions when called, so it is called once.
-        pages = FacilityPage.objects.child_of(self.index_page).live().public()
+        pages = public(FacilityPage.objects.child_of(self.index_page).live())
         if not self.query.is_empty:
             # The substring scan runs once; facets and counts reuse its result.
             entries = site_search.search_entries(self.query, pages=pages)
@@ -187,8 +212,11 @@ class FacilitySearch:
     @cached_property
     def results_page(self):
         pages = self.ordered().select_related("municipality")
-        pages = pages.prefetch_related("services__service_type", "features")
-        page = paginate(self.request, pages, PER_PAGE)
+        pages = pages.prefetch_related(
+            Prefetch("services", FacilityService.objects.select_related("service_type")),
+            "features",
+        )
+        page = paginate(self.request, pages, PER_PAGE, count=self._all_counts["total"])
         page.object_list = list(page.object_list)
         for facility in page.object_list:
             facility.result_sections = []
@@ -206,22 +234,68 @@ class FacilitySearch:
 
     # --- facets ----------------------------------------------------------------
 
-    def _counts(self, kind):
-        pages = self.filtered(without=kind).order_by()
+    def _option_condition(self, kind, pk):
         if kind == "muni":
-            rows = pages.values("municipality_id").annotate(n=Count("pk"))
-            return {r["municipality_id"]: r["n"] for r in rows}
+            return Q(municipality_id=pk)
         if kind == "feat":
-            rows = pages.values("features").annotate(n=Count("pk", distinct=True))
-            return {r["features"]: r["n"] for r in rows if r["features"]}
-        offers = FacilityService.objects.filter(page__in=pages.values("pk")).order_by()
-        key = {
-            "cat": "service_type__category_id",
-            "svc": "service_type_id",
-            "target": "target_groups",
+            through = FacilityPage.features.through
+            return Q(pk__in=through.objects.filter(feature_id=pk).values("facilitypage_id"))
+        offers = {
+            "cat": FacilityService.objects.filter(service_type__category_id=pk),
+            "svc": FacilityService.objects.filter(service_type_id=pk),
+            "target": FacilityService.objects.filter(target_groups=pk),
         }[kind]
-        rows = offers.values(key).annotate(n=Count("page_id", distinct=True))
-        return {r[key]: r["n"] for r in rows if r[key]}
+        return Q(pk__in=offers.values("page_id"))
+
+    @cached_property
+    def _all_counts(self):
+        """Every count the page shows, in one aggregate query over the base results.
+
+        "total" is the number of results; ("muni", pk) and the like, the facilities
+        an option would give with the other kinds' conditions applied; a toggle's
+        param, the same for the yes/no filter.
+        """
+        kinds = ("muni", "cat", "svc", "target", "feat", *(t.param for t in self.toggles))
+        conditions = {kind: self._condition(kind) for kind in kinds}
+
+        def applied(without=None):
+            q = Q()
+            for kind, condition in conditions.items():
+                if kind != without and condition is not None:
+                    q &= condition
+            return q
+
+        options = {
+            "muni": self.municipalities,
+            "cat": self.categories,
+            "svc": self.service_types,
+            "target": self.target_groups,
+            "feat": self.features,
+        }
+
+        def count(q):
+            return Count("pk", filter=q) if q else Count("pk")
+
+        aggregates, keys = {"total": count(applied())}, {}
+        for kind, items in options.items():
+            others = applied(without=kind)
+            for item in items:
+                name = f"{kind}_{item.pk}"
+                keys[name] = (kind, item.pk)
+                aggregates[name] = count(others & self._option_condition(kind, item.pk))
+        for toggle in self.toggles:
+            name = f"toggle_{toggle.param}"
+            keys[name] = toggle.param
+            aggregates[name] = count(applied(without=toggle.param) & toggle.condition())
+        row = self.base().order_by().aggregate(**aggregates)
+        return {keys.get(name, name): value or 0 for name, value in row.items()}
+
+    def _counts(self, kind):
+        return {
+            key[1]: n
+            for key, n in self._all_counts.items()
+            if isinstance(key, tuple) and key[0] == kind
+        }
 
     def _facet(self, kind, label, items, group=lambda item: ""):
         counts = self._counts(kind)
@@ -250,7 +324,7 @@ class FacilitySearch:
     def counted_toggles(self):
         """The yes/no filters, each with the number of facilities it would give."""
         for toggle in self.toggles:
-            toggle.count = self.filtered(without=toggle.param).filter(toggle.condition()).count()
+            toggle.count = self._all_counts[toggle.param]
         return self.toggles
 
     @property

@@ -16,6 +16,8 @@ from wagtail.models import get_page_models
 from facilities.models import Municipality, ServiceType, TargetGroup
 from tests.bulk import bulk_facilities
 from tests.factories import (
+    AccessibilityPolicyPageFactory,
+    AccessibilityTestResultPageFactory,
     ActivityReportPageFactory,
     CommitteePageFactory,
     CouncilIndexPageFactory,
@@ -73,6 +75,8 @@ class Content:
         self.vacancy_page = VacancyPageFactory(parent=home)
         self.evaluations = GroupHomeEvaluationIndexPageFactory(parent=home)
         self.opendata = OpenDataPageFactory(parent=home)
+        self.accessibility = AccessibilityPolicyPageFactory(parent=home)
+        self.test_result = AccessibilityTestResultPageFactory(parent=self.accessibility)
         self.meetings = []
         self.facilities = 1
         VacancyFigureFactory(
@@ -131,6 +135,8 @@ class Content:
         "vacancies.VacancyPage",
         "evaluations.GroupHomeEvaluationIndexPage",
         "opendata.OpenDataPage",
+        "accessibility.AccessibilityPolicyPage",
+        "accessibility.AccessibilityTestResultPage",
         "サイト内検索",
     )
 
@@ -155,6 +161,8 @@ class Content:
             "vacancies.VacancyPage": self.vacancy_page.url,
             "evaluations.GroupHomeEvaluationIndexPage": self.evaluations.url,
             "opendata.OpenDataPage": self.opendata.url,
+            "accessibility.AccessibilityPolicyPage": self.accessibility.url,
+            "accessibility.AccessibilityTestResultPage": self.test_result.url,
             # The results are fetched as their specific types, one query per type on the
             # page of results: a word that only meetings contain keeps the mix the same.
             "サイト内検索": "/search/?q=定例会議",

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "handouts",
     "corrections",
     "accessibility",
+    "offices",
     "editorial",
     "operations",
     "cms",

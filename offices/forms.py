@@ -53,9 +53,7 @@ class InviteForm(forms.Form):
     def clean_facilities(self):
         facilities = self.cleaned_data["facilities"]
         if len(facilities) > MAX_FACILITIES:
-            raise forms.ValidationError(
-                f"1つの招待で選べる事業所は{MAX_FACILITIES}か所までです。"
-            )
+            raise forms.ValidationError(f"1つの招待で選べる事業所は{MAX_FACILITIES}か所までです。")
         return facilities
 
 

@@ -21,9 +21,7 @@ from .models import OfficeAccount, OfficeInvitation
 
 
 def accept_url(token):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "offices:accept", args=[token]
-    )
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("offices:accept", args=[token])
 
 
 @task()
@@ -57,7 +55,7 @@ def send_invitation(invitation_id):
 def invite(email, facilities, invited_by):
     invitation = OfficeInvitation.objects.create(email=email, invited_by=invited_by)
     invitation.facilities.set(facilities)
-    transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk))
+    send_invitation.enqueue(invitation.pk)
     return invitation
 
 

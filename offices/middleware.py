@@ -27,9 +27,12 @@ class SuspendedOfficeAccountMiddleware:
     def __call__(self, request):
         if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             account_id = request.session.get(SESSION_KEY)
-            if account_id is not None and not OfficeAccount.objects.active().filter(
-                pk=account_id, user_id=request.user.pk
-            ).exists():
+            if (
+                account_id is not None
+                and not OfficeAccount.objects.active()
+                .filter(pk=account_id, user_id=request.user.pk)
+                .exists()
+            ):
                 logout(request)
                 messages.error(request, SUSPENDED)
                 return redirect("wagtailadmin_login")

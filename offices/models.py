@@ -110,7 +110,8 @@ class OfficeInvitation(models.Model):
         related_name="office_invitations",
         verbose_name="担当する事業所",
     )
-    token_hash = models.CharField(
+    # NULL until the first mail is sent; unique allows many NULLs but only one "".
+    token_hash = models.CharField(  # noqa: DJ001
         "招待のリンクの照合値", max_length=64, unique=True, null=True, editable=False
     )
     created_at = models.DateTimeField("招待した日時", default=timezone.now)

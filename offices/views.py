@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from wagtail.models import WorkflowState
 
 from facilities.models import FacilityPage
-from vacancies.views import monthly_url
 from vacancies.models import month_start
+from vacancies.views import monthly_url
 
 from . import access
 from .forms import AcceptForm, InviteForm
@@ -39,7 +39,9 @@ def require(request, permission):
 
 def accounts_view(request):
     require(request, LIST_PERMISSION)
-    titles = Prefetch("facilities", queryset=FacilityPage.objects.order_by("kana_sort", "pk").only("pk", "title"))
+    titles = Prefetch(
+        "facilities", queryset=FacilityPage.objects.order_by("kana_sort", "pk").only("pk", "title")
+    )
     accounts = (
         OfficeAccount.objects.select_related("user")
         .prefetch_related(titles)

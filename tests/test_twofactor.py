@@ -29,6 +29,7 @@ from editorial.roles import (
     FACILITY_EDITOR,
     ROLES,
     SECRETARIAT,
+    OFFICE_STAFF,
     TWO_FACTOR_ROLES,
 )
 from editorial.twofactor import devices
@@ -100,7 +101,7 @@ def is_verified(client):
 
 
 def test_the_roles_say_who_must_use_two_factor_login():
-    assert set(TWO_FACTOR_ROLES) == {SECRETARIAT, APPROVER}
+    assert set(TWO_FACTOR_ROLES) == {SECRETARIAT, APPROVER, OFFICE_STAFF}
     assert {role.name for role in ROLES if not role.two_factor_required} == {
         FACILITY_EDITOR,
         CONSULTATION_OFFICE,

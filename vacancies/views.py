@@ -53,7 +53,11 @@ def entry_facilities(user):
     (from ``VACANCY_ENTRY_FACILITIES_HOOK``); PermissionDenied when neither."""
     if user.has_perm(PERMISSION):
         return None
-    answers = [ids for fn in hooks.get_hooks(VACANCY_ENTRY_FACILITIES_HOOK) if (ids := fn(user)) is not None]
+    answers = [
+        ids
+        for fn in hooks.get_hooks(VACANCY_ENTRY_FACILITIES_HOOK)
+        if (ids := fn(user)) is not None
+    ]
     if not answers:
         raise PermissionDenied
     return set().union(*answers)

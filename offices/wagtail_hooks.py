@@ -4,6 +4,7 @@ its menu (only what it may use) and the answers to the facility and vacancy hook
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from facilities.extensions import FACILITY_PAGE_PERMISSIONS_HOOK
 from vacancies.views import VACANCY_ENTRY_FACILITIES_HOOK
@@ -62,3 +63,20 @@ def keep_the_office_menu_short(request, menu_items):
     would also show 画像, where it may upload photos from the page editor)."""
     if access.is_office_user(request.user):
         menu_items[:] = [item for item in menu_items if item.name in OFFICE_MENU]
+
+
+class MineDashboardPanel(Component):
+    """The office account's dashboard points to its facilities and the vacancy entry."""
+
+    name = "office_facilities"
+    template_name = "offices/admin/mine_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context):
+        return {"mine_url": reverse(views.MINE_URL_NAME), "vacancy_url": reverse("vacancy_monthly")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_mine_panel(request, panels):
+    if access.is_office_user(request.user):
+        panels.append(MineDashboardPanel())

@@ -27,9 +27,9 @@ from editorial.roles import (
     APPROVER,
     CONSULTATION_OFFICE,
     FACILITY_EDITOR,
+    OFFICE_STAFF,
     ROLES,
     SECRETARIAT,
-    OFFICE_STAFF,
     TWO_FACTOR_ROLES,
 )
 from editorial.twofactor import devices

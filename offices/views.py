@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +19,7 @@ from vacancies.models import month_start
 from vacancies.views import monthly_url
 
 from . import access
-from .forms import AcceptForm, InviteForm
+from .forms import MAX_FACILITIES, AcceptForm, InviteForm
 from .invitations import InvitationRefused, accept, invite, send_invitation
 from .models import OfficeAccount, OfficeInvitation
 
@@ -78,13 +79,15 @@ def invite_view(request):
             return redirect("offices_accounts")
     else:
         form = InviteForm()
-    return TemplateResponse(request, "offices/admin/invite.html", {"form": form})
+    return TemplateResponse(
+        request, "offices/admin/invite.html", {"form": form, "max_facilities": MAX_FACILITIES}
+    )
 
 
 def _account_or_404(pk):
     account = OfficeAccount.objects.select_related("user").filter(pk=pk).first()
     if account is None:
-        raise PermissionDenied
+        raise Http404
     return account
 
 
@@ -116,7 +119,7 @@ def _waiting_invitation(pk):
         pk=pk, accepted_at__isnull=True, revoked_at__isnull=True
     ).first()
     if invitation is None:
-        raise PermissionDenied
+        raise Http404
     return invitation
 
 

@@ -601,3 +601,23 @@ def test_office_pages_keep_their_query_count_from_5_to_500(client, site):
     assert FacilityPage.objects.count() == 500 and OfficeAccount.objects.count() == 500
     many = measure()
     assert few == many
+
+
+def test_unknown_accounts_and_used_invitations_are_404_not_500(client, site, invitation_link):
+    accept(VerifiedClient(), invitation_link)
+    invitation = OfficeInvitation.objects.get()
+    client.force_login(site["secretariat"])
+    for name, pk in (
+        ("offices_suspend", 999999),
+        ("offices_reactivate", 999999),
+        ("offices_resend", invitation.pk),
+        ("offices_revoke", invitation.pk),
+    ):
+        assert client.post(reverse(name, args=[pk])).status_code == 404, name
+    assert (
+        client.get(reverse("offices_suspend", args=[site["office"].office_account.pk])).status_code
+        == 405
+    )
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    assert len(mail.outbox) == 1

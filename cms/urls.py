@@ -21,6 +21,7 @@ urlpatterns = [
     path("booklet/", include("booklet.urls")),
     path("alerts/", include("alerts.urls")),
     path("corrections/", include("corrections.urls")),
+    path("offices/", include("offices.urls")),
     # The sitemap index and its pages (home/sitemaps.py).
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

@@ -28,8 +28,9 @@ below it, and nothing lower down can take it away. The tree is::
   "publish" is placed: the NewsIndexPage, each top-level StandardPage, the
   MeetingArchivePage and the AccessibilityPolicyPage (with its yearly test result). It never holds "publish" on the CouncilIndexPage or
   above it, so meeting records, minutes and reports can only go live through
-  the approval workflow 「会議記録の承認」. Its own edits of the home page
-  (and of any facility page) go through 「公開の承認」 on the HomePage.
+  the approval workflow 「会議記録の承認」. Its own edits of the home page go
+  through 「公開の承認」 on the HomePage, its edits of a facility page through
+  「事業所情報の承認」.
 * 承認者 approves through the GroupApprovalTask. While a page waits for its
   approval, Wagtail lets the approvers open, compare and lock it; approving
   publishes the page *as the approver*, and Wagtail checks that the approver
@@ -41,12 +42,18 @@ below it, and nothing lower down can take it away. The tree is::
   page's privacy), nothing higher.
 * 相談支援事業所 holds nothing in the admin; page privacy
   ("特定のグループのユーザーのみ") names the group.
+* 事業所担当 (an office's own staff, invited by 事務局) holds no page permission
+  at all as a group: which facility pages each account may change comes from
+  its ``offices.OfficeAccount`` row (see ``offices/models.py``). The group gives
+  admin access, photo upload into 施設の写真 and ``offices.keep_facilities``.
+  Its edits of a facility page go through 「事業所情報の承認」 on the
+  FacilityIndexPage, approved by 施設情報担当 (which may publish there).
 
 Two-factor login
 ----------------
 
 ``Role.two_factor_required`` says which roles must log in to the admin with a
-code from an authenticator app (事務局 and 承認者); superusers always must.
+code from an authenticator app (事務局, 承認者 and 事業所担当); superusers always must.
 Every other account that can reach the admin (施設情報担当) may turn it on in
 its account settings. ``editorial/twofactor/`` enforces it.
 
@@ -62,6 +69,7 @@ SECRETARIAT = "事務局"
 APPROVER = "承認者"
 FACILITY_EDITOR = "施設情報担当"
 CONSULTATION_OFFICE = "相談支援事業所"
+OFFICE_STAFF = "事業所担当"
 
 FACILITY_PHOTOS = "施設の写真"
 ROOT_COLLECTION = None  # the root collection (ROOT_COLLECTION_NAME), i.e. every collection
@@ -70,8 +78,10 @@ ROOT_COLLECTION_NAME = "共通"
 ROOT_PAGE_TITLE = "最上位"
 
 APPROVAL_TASK = "承認者による承認"
+FACILITY_APPROVAL_TASK = "施設情報担当による承認"
 COUNCIL_WORKFLOW = "会議記録の承認"
 PUBLISHING_WORKFLOW = "公開の承認"
+FACILITY_WORKFLOW = "事業所情報の承認"
 
 ACCESS_ADMIN = ("wagtailadmin", "admin", "access_admin")
 
@@ -94,6 +104,7 @@ class Role:
     collection_permissions: tuple = ()  # (collection name or ROOT_COLLECTION, app, model, action)
     sections: tuple = ()
     two_factor_required: bool = False
+    by_invitation: bool = False  # members come only through an invitation (no demo account)
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,7 @@ class WorkflowDefinition:
     name: str
     sections: tuple  # page models whose pages get this workflow
     approvers: tuple = field(default=(APPROVER,))
+    task: str = APPROVAL_TASK
 
 
 def _model_perms(app_label, model, actions):
@@ -114,7 +126,7 @@ def _collection_perms(collection, app_label, model, actions):
 ROLES = (
     Role(
         name=SECRETARIAT,
-        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価、お知らせメールの登録の数と削除、掲載内容の修正の依頼への対応、ふりがなの読み仮名辞書、ウェブアクセシビリティ方針と試験結果の公開",
+        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、事業所担当の招待と利用停止、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価、お知らせメールの登録の数と削除、掲載内容の修正の依頼への対応、ふりがなの読み仮名辞書、ウェブアクセシビリティ方針と試験結果の公開",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("council", "businessitem", ("add", "change", "delete", "view")),
@@ -129,6 +141,9 @@ ROLES = (
             *_model_perms("home", "readingentry", ("add", "change", "delete", "view")),
             ("home", "homepage", "set_page_privacy"),
             ("booklet", "booklet", "build_booklet"),
+            ("offices", "officeaccount", "change_officeaccount"),
+            ("offices", "officeaccount", "view_officeaccount"),
+            ("offices", "officeinvitation", "add_officeinvitation"),
         ),
         collection_permissions=(
             *_collection_perms(
@@ -176,6 +191,16 @@ ROLES = (
         name=CONSULTATION_OFFICE,
         description="閲覧を制限したページ(空き情報など)の閲覧のみ。管理画面には入れません",
     ),
+    Role(
+        name=OFFICE_STAFF,
+        description="担当する事業所のページの更新(施設情報担当の承認の後に公開)と空き情報の入力、事業所の写真の追加",
+        model_permissions=(ACCESS_ADMIN, ("offices", "officeaccount", "keep_facilities")),
+        collection_permissions=_collection_perms(
+            FACILITY_PHOTOS, "wagtailimages", "image", ("add", "choose")
+        ),
+        two_factor_required=True,
+        by_invitation=True,
+    ),
 )
 
 # Roles whose members must use two-factor login; superusers must too (two_factor_required()).
@@ -192,6 +217,12 @@ def two_factor_required(user):
 WORKFLOWS = (
     WorkflowDefinition(COUNCIL_WORKFLOW, sections=("council.CouncilIndexPage",)),
     WorkflowDefinition(PUBLISHING_WORKFLOW, sections=("home.HomePage",)),
+    WorkflowDefinition(
+        FACILITY_WORKFLOW,
+        sections=("facilities.FacilityIndexPage",),
+        approvers=(FACILITY_EDITOR,),
+        task=FACILITY_APPROVAL_TASK,
+    ),
 )
 
 # Collections the roles refer to, created under the root collection.
@@ -401,19 +432,19 @@ def _approval_task(apps, definition, changes):
     Group = apps.get_model("auth", "Group")
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
     ContentType = apps.get_model("contenttypes", "ContentType")
-    task = GroupApprovalTask.objects.filter(name=APPROVAL_TASK).first()
+    task = GroupApprovalTask.objects.filter(name=definition.task).first()
     if task is None:
         content_type, _ = ContentType.objects.get_or_create(
             app_label="wagtailcore", model="groupapprovaltask"
         )
         task = GroupApprovalTask.objects.create(
-            name=APPROVAL_TASK, content_type=content_type, active=True
+            name=definition.task, content_type=content_type, active=True
         )
-        changes.add(f"承認のタスク「{APPROVAL_TASK}」を作成しました。")
+        changes.add(f"承認のタスク「{definition.task}」を作成しました。")
     for group in Group.objects.filter(name__in=definition.approvers):
         if not task.groups.filter(pk=group.pk).exists():
             task.groups.add(group)
-            changes.add(f"タスク「{APPROVAL_TASK}」の承認者に「{group.name}」を加えました。")
+            changes.add(f"タスク「{definition.task}」の承認者に「{group.name}」を加えました。")
     return task
 
 
@@ -431,7 +462,7 @@ def _workflow(apps, definition, changes):
             task=task,
             sort_order=WorkflowTask.objects.filter(workflow=workflow).count(),
         )
-        changes.add(f"ワークフロー「{definition.name}」に「{APPROVAL_TASK}」を入れました。")
+        changes.add(f"ワークフロー「{definition.name}」に「{definition.task}」を入れました。")
     return workflow
 
 

@@ -23,6 +23,12 @@ this way).
 ``FACILITY_SEARCH_FILTERS_HOOK``
     fn(request) -> None or a :class:`ToggleFilter`, offered as one more checkbox
     of the facility search, with its count, like 拠点登録あり.
+
+``FACILITY_PAGE_PERMISSIONS_HOOK``
+    fn(user, facility_page) -> a set of Wagtail page actions ("change", …) the
+    user holds on that one facility page besides what its groups give
+    (``FacilityPage.permissions_for_user``). Called for every tester made, so it
+    should answer from what the request has already loaded where it can.
 """
 
 from collections.abc import Callable
@@ -34,6 +40,7 @@ FACILITY_PAGE_SECTIONS_HOOK = "facility_page_sections"
 FACILITY_SEARCH_FILTERS_HOOK = "facility_search_filters"
 FACILITY_SEARCH_RESULTS_HOOK = "facility_search_results"
 FACILITY_INDEX_SECTIONS_HOOK = "facility_index_sections"
+FACILITY_PAGE_PERMISSIONS_HOOK = "facility_page_permissions"
 
 
 @dataclass

@@ -1,12 +1,43 @@
 """事業所担当: accounts of an office's own staff, each limited to the facilities it keeps.
 
-An office account is an ordinary user with an ``OfficeAccount`` row that names
-its facilities. What such an account may do in the admin follows from that
-row alone, so 500 offices need 500 rows, not 500 groups.
+An office account is an ordinary user in the group 事業所担当 with an
+``OfficeAccount`` row that names its facilities. What such an account may do in
+the admin follows from that row alone, so 500 offices need 500 rows, not 500
+groups (and the secretariat's list of groups stays the four roles and this one).
+
+How Wagtail is told
+-------------------
+
+Wagtail's page permissions are rows of ``GroupPagePermission``; giving each
+office its own "change" on its pages that way needs a group per office (or per
+facility). Instead ``FacilityPage.permissions_for_user`` asks the hook
+``facility_page_permissions`` (``facilities/extensions.py``), and this app
+answers "change" for the facilities of the user's active office account
+(``offices.access``). Wagtail's edit view, its workflow buttons, the preview and
+the history all ask that tester, so an office account can open, save and submit
+its own facility pages and nothing else. It never has "publish": every change
+goes to 「事業所情報の承認」 (approved by 施設情報担当).
+
+Wagtail's page explorer, page search and reports ask the page permission policy
+(the group rows) instead; for an office account those find no page, so it has
+no explorer and reaches its pages from 「担当する事業所」 (``offices/views.py``).
+The vacancy entry screen asks the hook ``vacancy_entry_facilities``
+(``vacancies/views.py``) and shows only the account's rows.
+
+The group's permission ``offices.keep_facilities`` marks the accounts the hooks
+need to look at; for every other user they answer from the permissions Django
+has already loaded for the request, with no query.
 """
+
+import hashlib
+import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+INVITATION_VALID_FOR = timedelta(days=7)
 
 
 class OfficeAccountQuerySet(models.QuerySet):
@@ -36,6 +67,7 @@ class OfficeAccount(models.Model):
     class Meta:
         verbose_name = "事業所担当のアカウント"
         verbose_name_plural = "事業所担当のアカウント"
+        permissions = [("keep_facilities", "担当する事業所の情報を更新できる")]
 
     def __str__(self):
         return self.user.get_full_name() or self.user.get_username()
@@ -43,3 +75,113 @@ class OfficeAccount(models.Model):
     @property
     def is_suspended(self):
         return self.suspended_at is not None
+
+
+def token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationState(models.TextChoices):
+    WAITING = "waiting", "受諾待ち"
+    ACCEPTED = "accepted", "受諾済み"
+    EXPIRED = "expired", "期限切れ"
+    REVOKED = "revoked", "取り消し"
+
+
+class OfficeInvitationQuerySet(models.QuerySet):
+    def by_token(self, token):
+        """The invitation whose link carries ``token``, or None (any text, never an error)."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            return None
+        return self.filter(token_hash=token_digest(token)).first()
+
+
+class OfficeInvitation(models.Model):
+    """An e-mail to an office's staff with a one-time link to make their account.
+
+    Only the SHA-256 of the link's token is stored; the token itself is made by the
+    task that sends the mail (``offices.invitations``), so it is nowhere but in the
+    mail. Sending again makes a new token, and the old link stops working.
+    """
+
+    email = models.EmailField("メールアドレス")
+    facilities = models.ManyToManyField(
+        "facilities.FacilityPage",
+        related_name="office_invitations",
+        verbose_name="担当する事業所",
+    )
+    # NULL until the first mail is sent; unique allows many NULLs but only one "".
+    token_hash = models.CharField(  # noqa: DJ001
+        "招待のリンクの照合値", max_length=64, unique=True, null=True, editable=False
+    )
+    created_at = models.DateTimeField("招待した日時", default=timezone.now)
+    sent_at = models.DateTimeField("メールを送った日時", null=True, blank=True)
+    expires_at = models.DateTimeField("有効期限", null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="招待した人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField("受諾した日時", null=True, blank=True)
+    account = models.OneToOneField(
+        OfficeAccount,
+        verbose_name="作られたアカウント",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+    revoked_at = models.DateTimeField("取り消した日時", null=True, blank=True)
+
+    objects = OfficeInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "事業所担当の招待"
+        verbose_name_plural = "事業所担当の招待"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.email
+
+    def issue_token(self):
+        """A new link token (returned once, stored only as its digest), valid for 7 days."""
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        self.token_hash = token_digest(token)
+        self.sent_at = now
+        self.expires_at = now + INVITATION_VALID_FOR
+        self.save(update_fields=["token_hash", "sent_at", "expires_at"])
+        return token
+
+    def state(self, now=None):
+        now = now or timezone.now()
+        if self.accepted_at:
+            return InvitationState.ACCEPTED
+        if self.revoked_at:
+            return InvitationState.REVOKED
+        if self.expires_at is None or self.expires_at <= now:
+            return InvitationState.EXPIRED if self.expires_at else InvitationState.WAITING
+        return InvitationState.WAITING
+
+    @property
+    def state_label(self):
+        return self.state().label
+
+    def refusal(self, now=None):
+        """Why the link cannot be used now (Japanese), or None when it can."""
+        state = self.state(now)
+        if state == InvitationState.ACCEPTED:
+            return (
+                "この招待のリンクはすでに使われ、アカウントが作られています。"
+                "作ったユーザー名とパスワードで管理画面にログインしてください。"
+            )
+        if state == InvitationState.REVOKED:
+            return "この招待は事務局が取り消しました。必要なときは事務局にお問い合わせください。"
+        if state == InvitationState.EXPIRED or self.expires_at is None:
+            return (
+                "この招待のリンクは有効期限(送信から7日)が過ぎています。"
+                "事務局に、招待をもう一度送るよう依頼してください。"
+            )
+        return None

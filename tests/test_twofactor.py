@@ -27,6 +27,7 @@ from editorial.roles import (
     APPROVER,
     CONSULTATION_OFFICE,
     FACILITY_EDITOR,
+    OFFICE_STAFF,
     ROLES,
     SECRETARIAT,
     TWO_FACTOR_ROLES,
@@ -100,7 +101,7 @@ def is_verified(client):
 
 
 def test_the_roles_say_who_must_use_two_factor_login():
-    assert set(TWO_FACTOR_ROLES) == {SECRETARIAT, APPROVER}
+    assert set(TWO_FACTOR_ROLES) == {SECRETARIAT, APPROVER, OFFICE_STAFF}
     assert {role.name for role in ROLES if not role.two_factor_required} == {
         FACILITY_EDITOR,
         CONSULTATION_OFFICE,

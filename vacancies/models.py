@@ -118,12 +118,13 @@ ENTERED_FIELDS = ("vacancies", "for_whom", "trial_stay", "note")
 
 
 class VacancyFigureQuerySet(models.QuerySet):
-    def by_row(self, month):
-        """The month's figures as {(facility id, service type id): figure}."""
-        return {
-            (f.facility_id, f.service_type_id): f
-            for f in self.filter(month=month).select_related("entered_by")
-        }
+    def by_row(self, month, facilities=None):
+        """The month's figures as {(facility id, service type id): figure} (of ``facilities``,
+        ids, when given)."""
+        figures = self.filter(month=month)
+        if facilities is not None:
+            figures = figures.filter(facility_id__in=facilities)
+        return {(f.facility_id, f.service_type_id): f for f in figures.select_related("entered_by")}
 
     def latest_figures(self, service_types, facilities=None):
         """The newest figure of each (live facility, service) pair, in one query."""
@@ -139,20 +140,23 @@ class VacancyFigureQuerySet(models.QuerySet):
             figures = figures.filter(facility__in=facilities)
         return figures.select_related("facility__municipality", "service_type")
 
-    def changed_since(self, month, moment):
+    def changed_since(self, month, moment, facilities=None):
         """Figures of ``month`` saved after ``moment`` (by someone else, in the meantime)."""
-        return self.filter(month=month, updated_at__gt=moment).select_related(
-            "facility", "service_type", "entered_by"
-        )
+        figures = self.filter(month=month, updated_at__gt=moment)
+        if facilities is not None:
+            figures = figures.filter(facility_id__in=facilities)
+        return figures.select_related("facility", "service_type", "entered_by")
 
-    def tracked_rows(self):
-        """(facility, service type) pairs the secretariat collects, in 50音 order of facility."""
-        offers = (
-            FacilityService.objects.filter(
-                service_type__in=VacancySettings.tracked_for_default_site(), page__live=True
-            )
-            .select_related("page__municipality", "service_type")
-            .order_by("page__kana_sort", "page_id", "service_type__sort_order")
+    def tracked_rows(self, facilities=None):
+        """(facility, service type) pairs the secretariat collects, in 50音 order of facility
+        (of ``facilities``, ids, when given)."""
+        offers = FacilityService.objects.filter(
+            service_type__in=VacancySettings.tracked_for_default_site(), page__live=True
+        )
+        if facilities is not None:
+            offers = offers.filter(page_id__in=facilities)
+        offers = offers.select_related("page__municipality", "service_type").order_by(
+            "page__kana_sort", "page_id", "service_type__sort_order"
         )
         seen, rows = set(), []
         for offer in offers:

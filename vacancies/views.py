@@ -2,6 +2,12 @@
 
 Both write through ``VacancyFigure.objects.write_month``: all rows at once or none,
 and never over what someone else saved after the screen was opened.
+
+Holders of ``vacancies.change_vacancyfigure`` enter every tracked row. Apps above
+may let other accounts enter some facilities' rows on the monthly screen through
+the hook ``VACANCY_ENTRY_FACILITIES_HOOK``: fn(user) -> None (nothing to say about
+this user) or the ids of the facilities whose rows the user may enter. Those
+accounts see and post only those rows, and not the CSV screens.
 """
 
 import datetime as dt
@@ -16,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from wagtail import hooks
 
 from home.text import clean_form_data
 
@@ -33,11 +40,35 @@ from .models import (
 
 PERMISSION = "vacancies.change_vacancyfigure"
 SIGNING_SALT = "vacancy-csv"
+VACANCY_ENTRY_FACILITIES_HOOK = "vacancy_entry_facilities"
 
 
 def require_permission(request):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
+
+
+def entry_facilities(user):
+    """None when ``user`` enters every row; else the ids of the facilities it may enter
+    (from ``VACANCY_ENTRY_FACILITIES_HOOK``); PermissionDenied when neither."""
+    if user.has_perm(PERMISSION):
+        return None
+    answers = [
+        ids
+        for fn in hooks.get_hooks(VACANCY_ENTRY_FACILITIES_HOOK)
+        if (ids := fn(user)) is not None
+    ]
+    if not answers:
+        raise PermissionDenied
+    return set().union(*answers)
+
+
+def may_enter(user):
+    try:
+        entry_facilities(user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def month_from(request):
@@ -109,16 +140,16 @@ def refusal_of_table(formset, rows):
 
 
 def monthly_view(request):
-    require_permission(request)
+    facilities = entry_facilities(request.user)
     month = parse_month(request.GET.get("month") or request.POST.get("month"))
     unreadable_month = month is None and request.method == "POST"
     if month is None:
         if request.GET.get("month") and not unreadable_month:
             messages.warning(request, "月の指定が正しくないため、今月を表示しています。")
         month = month_start()
-    rows = VacancyFigure.objects.tracked_rows()
-    current = VacancyFigure.objects.by_row(month)
-    last = VacancyFigure.objects.by_row(previous_month(month))
+    rows = VacancyFigure.objects.tracked_rows(facilities)
+    current = VacancyFigure.objects.by_row(month, facilities)
+    last = VacancyFigure.objects.by_row(previous_month(month), facilities)
 
     formset = None
     if request.method == "POST":
@@ -147,7 +178,7 @@ def monthly_view(request):
             formset = posted
             submitted = [form.cleaned_data for form in posted]
             loaded_at = opened_at(request.POST.get("loaded_at"))
-            changed = list(VacancyFigure.objects.changed_since(month, loaded_at))
+            changed = list(VacancyFigure.objects.changed_since(month, loaded_at, facilities))
             if changed:
                 messages.error(
                     request,
@@ -189,6 +220,7 @@ def monthly_view(request):
             "table": table,
             "loaded_at": timezone.now().isoformat(),
             "answered": sum(1 for row in table if row["current"] and row["current"].answered),
+            "all_rows": facilities is None,
         },
     )
 

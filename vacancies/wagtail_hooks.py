@@ -35,13 +35,17 @@ def register_vacancy_urls():
 
 class VacancyMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(views.PERMISSION)
+        return views.may_enter(request.user)
 
 
 @hooks.register("register_admin_menu_item")
 def register_vacancy_menu_item():
     return VacancyMenuItem(
-        "空き情報の入力(月次)", reverse("vacancy_monthly"), icon_name="table", order=250
+        "空き情報の入力(月次)",
+        reverse("vacancy_monthly"),
+        name="vacancy-monthly",
+        icon_name="table",
+        order=250,
     )
 
 

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "cms.middleware.VisitorCacheMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "offices.middleware.SuspendedOfficeAccountMiddleware",
     "editorial.twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

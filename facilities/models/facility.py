@@ -27,7 +27,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from facilities import kana, keys
-from facilities.extensions import FACILITY_PAGE_SECTIONS_HOOK
+from facilities.extensions import FACILITY_PAGE_PERMISSIONS_HOOK, FACILITY_PAGE_SECTIONS_HOOK
 from facilities.keys import normalise_address
 from facilities.qr import qr_response
 from facilities.validators import (
@@ -40,7 +40,7 @@ from facilities.validators import (
 )
 from home.blocks import RICH_TEXT_FEATURES
 from home.dates import as_date, months_before, wareki_month
-from home.models import BasePage
+from home.models import BasePage, BasePagePermissionTester
 
 MAX_CAPACITY = 999
 
@@ -96,8 +96,22 @@ class FacilityQuerySet(PageQuerySet):
         )
 
 
+class FacilityPagePermissionTester(BasePagePermissionTester):
+    """The groups' page permissions, plus what ``facility_page_permissions`` grants on this page
+    alone (an office account's "change" on the facilities it keeps)."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if user.is_active and not user.is_superuser:
+            for extra in hooks.get_hooks(FACILITY_PAGE_PERMISSIONS_HOOK):
+                self.permissions = self.permissions | set(extra(user, page) or ())
+
+
 class FacilityPage(QRCodeRoutesMixin, BasePage):
     """One facility (事業所): contact, location, services offered and features."""
+
+    def permissions_for_user(self, user):
+        return FacilityPagePermissionTester(user, self)
 
     name_kana = models.CharField(
         "事業所名のよみ",

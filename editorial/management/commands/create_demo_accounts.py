@@ -12,7 +12,8 @@ from editorial import roles
 
 PASSWORD_FILE = "demo-account-passwords.txt"
 
-# (username, role, the name shown in the admin): one account per role of editorial/roles.py.
+# (username, role, the name shown in the admin): one account per role of editorial/roles.py,
+# except 事業所担当, whose accounts come only from an invitation naming their facilities.
 DEMO_ACCOUNTS = (
     ("jimukyoku", roles.SECRETARIAT, "事務局 デモ"),
     ("shonin", roles.APPROVER, "承認者 デモ"),

@@ -68,7 +68,7 @@ class VacancyReminderSettings(BaseSiteSetting):
         default=False,
         help_text="オンにすると、その月の空き情報を入力していない事業所の担当者にメールを送ります。",
     )
-    reminder_day = models.PositiveSmallIntegerField(
+    reminder_day = models.SmallIntegerField(
         "1回目の催促の日",
         default=10,
         validators=[
@@ -81,7 +81,7 @@ class VacancyReminderSettings(BaseSiteSetting):
         ],
         help_text="毎月この日に1回目のメールを送ります(1〜28日)。",
     )
-    second_after_days = models.PositiveSmallIntegerField(
+    second_after_days = models.SmallIntegerField(
         "2回目の催促までの日数",
         default=5,
         validators=[
@@ -101,11 +101,10 @@ class VacancyReminderSettings(BaseSiteSetting):
 
     def clean(self):
         super().clean()
-        if (
-            self.reminder_day
-            and self.second_after_days
-            and self.reminder_day + self.second_after_days > FIRST_DAY_LIMIT
-        ):
+        day, after = self.reminder_day, self.second_after_days
+        if not (isinstance(day, int) and isinstance(after, int)):
+            return  # the fields' own errors say what is wrong
+        if 1 <= day <= FIRST_DAY_LIMIT and after >= 1 and day + after > FIRST_DAY_LIMIT:
             raise ValidationError(
                 {
                     "second_after_days": (

@@ -129,7 +129,12 @@ def remind_office(account, facilities, kind, month, now, context, connection=Non
     """Send ``account`` the ``kind`` reminder for ``month``; True when it was sent."""
     body = render_to_string(
         "offices/mail/vacancy_reminder.txt",
-        {**context, "account": account, "facilities": facilities, "second": kind == ReminderKind.SECOND},
+        {
+            **context,
+            "account": account,
+            "facilities": facilities,
+            "second": kind == ReminderKind.SECOND,
+        },
     )
     subject = f"{SUBJECT_PREFIX}{context['month_name']}の空き情報のご入力のお願い"
     if kind == ReminderKind.SECOND:

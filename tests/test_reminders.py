@@ -74,19 +74,27 @@ def homes(home_page):
     index = FacilityIndexPageFactory(parent=home_page)
     return {
         "aozora": FacilityPageFactory(
-            parent=index, title="サンプルあおぞらホーム", name_kana="アオゾラ",
+            parent=index,
+            title="サンプルあおぞらホーム",
+            name_kana="アオゾラ",
             services=[(GH, 5, ["知的"])],
         ),
         "midori": FacilityPageFactory(
-            parent=index, title="サンプルみどり園", name_kana="ミドリ",
+            parent=index,
+            title="サンプルみどり園",
+            name_kana="ミドリ",
             services=[(NYUSHO, 40, ["身体"]), ("短期入所", 4, ["身体"])],
         ),
         "hikari": FacilityPageFactory(
-            parent=index, title="サンプルひかりホーム", name_kana="ヒカリ",
+            parent=index,
+            title="サンプルひかりホーム",
+            name_kana="ヒカリ",
             services=[(GH, 6, ["精神"])],
         ),
         "shuro": FacilityPageFactory(
-            parent=index, title="サンプル就労", name_kana="シュウロウ",
+            parent=index,
+            title="サンプル就労",
+            name_kana="シュウロウ",
             services=[("就労継続支援B型", 20, ["知的"])],
         ),
     }
@@ -200,7 +208,9 @@ def test_second_reminder_goes_only_to_those_still_missing_then_the_summary(setti
     assert sent == {"first": 0, "second": 2, "summary": 1}
     reminded = [m for m in mail.outbox if "【再度のお願い】" in m.subject]
     assert sorted(a for m in reminded for a in m.to) == ["aozora@example.jp", "midori@example.jp"]
-    assert "先日ご案内した令和8年12月の空き情報が、まだ入力されていないようです。" in reminded[0].body
+    assert (
+        "先日ご案内した令和8年12月の空き情報が、まだ入力されていないようです。" in reminded[0].body
+    )
     [summary] = [m for m in mail.outbox if m not in reminded]
     assert summary.to == ["jimu1@example.jp", "jimu2@example.jp"]
     assert summary.subject.endswith("令和8年12月の空き情報の未入力の事業所(2件)")
@@ -283,18 +293,14 @@ def test_the_database_refuses_a_second_row_for_the_same_reminder(home_page):
     VacancyReminder.objects.create(office_account=account, month=MONTH, kind=ReminderKind.FIRST)
     VacancyReminder.objects.create(kind=ReminderKind.SUMMARY, month=MONTH)
     with pytest.raises(IntegrityError), transaction.atomic():
-        VacancyReminder.objects.create(
-            office_account=account, month=MONTH, kind=ReminderKind.FIRST
-        )
+        VacancyReminder.objects.create(office_account=account, month=MONTH, kind=ReminderKind.FIRST)
     with pytest.raises(IntegrityError), transaction.atomic():
         VacancyReminder.objects.create(kind=ReminderKind.SUMMARY, month=MONTH)
     with pytest.raises(IntegrityError), transaction.atomic():
         VacancyReminder.objects.create(kind=ReminderKind.FIRST, month=MONTH)  # no office
 
 
-def test_a_refused_message_is_not_recorded_and_is_sent_by_the_next_run(
-    setting, homes, monkeypatch
-):
+def test_a_refused_message_is_not_recorded_and_is_sent_by_the_next_run(setting, homes, monkeypatch):
     office("aozora", homes["aozora"])
 
     def refuse(self, fail_silently=False):
@@ -361,18 +367,14 @@ def test_a_day_saved_past_the_months_end_falls_on_its_last_day():
         ("10", "", "この項目は必須です"),
     ],
 )
-def test_bad_input_on_the_settings_screen_changes_nothing(
-    client, setting, day, after, message
-):
+def test_bad_input_on_the_settings_screen_changes_nothing(client, setting, day, after, message):
     user = secretariat("jimu")
     client.force_login(user)
     url = reverse(
         "wagtailsettings:edit",
         args=["offices", "vacancyremindersettings", Site.objects.get(is_default_site=True).pk],
     )
-    response = client.post(
-        url, {"enabled": "on", "reminder_day": day, "second_after_days": after}
-    )
+    response = client.post(url, {"enabled": "on", "reminder_day": day, "second_after_days": after})
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html

@@ -131,7 +131,6 @@ def remind_office(account, facilities, kind, month, now, context, connection=Non
         "offices/mail/vacancy_reminder.txt",
         {
             **context,
-            "account": account,
             "facilities": facilities,
             "second": kind == ReminderKind.SECOND,
         },

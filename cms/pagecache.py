@@ -456,8 +456,8 @@ PRIVATE_MODELS = {
 # The search's own data, rewritten row by row by background tasks: shown only in the site
 # search, so no front cache purge of every page (see page_changed).
 SEARCH_MODELS = {"home.searchentry", "handouts.handoutdocument", "handouts.handouttext"}
-# Apps none of whose rows a visitor ever sees (correction requests and office accounts stay in
-# the admin).
+# Apps none of whose rows a visitor ever sees (correction requests, office accounts and the
+# vacancy reminders with their setting stay in the admin).
 PRIVATE_APPS = ["corrections", "offices"]
 CONTENT_APPS = [
     "home",

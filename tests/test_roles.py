@@ -186,6 +186,7 @@ AREAS = {
     "事務局の連絡先(設定)": (setting_url("home", "secretariatcontact"), {S}),
     "空き情報の設定(設定)": (setting_url("vacancies", "vacancysettings"), set()),
     "オープンデータの設定(設定)": (setting_url("opendata", "opendatasettings"), {S}),
+    "空き情報の催促のメール(設定)": (setting_url("offices", "vacancyremindersettings"), {S}),
     "ワークフロー": (fixed("wagtailadmin_workflows:index"), set()),
     "タスク": (fixed("wagtailadmin_workflows:task_index"), set()),
     "管理画面のトップ": (fixed("wagtailadmin_home"), ALL_EDITORS),

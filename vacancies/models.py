@@ -166,6 +166,12 @@ class VacancyFigureQuerySet(models.QuerySet):
                 rows.append((offer.page, offer.service_type))
         return rows
 
+    def missing_rows(self, month):
+        """Tracked (facility, service type) pairs with no figure saved for ``month``, in the
+        order of ``tracked_rows``: what the dashboard lists and the monthly reminders ask for."""
+        entered = set(self.filter(month=month).values_list("facility_id", "service_type_id"))
+        return [(f, s) for f, s in self.tracked_rows() if (f.pk, s.pk) not in entered]
+
     @transaction.atomic
     def write_month(self, month, rows, user):
         """Record a month's sheet at once; returns the number of figures written.

@@ -58,10 +58,7 @@ class MissingVacanciesPanel(Component):
 
     def get_context_data(self, parent_context):
         month = month_start()
-        current = VacancyFigure.objects.by_row(month)
-        missing = [
-            (f, s) for f, s in VacancyFigure.objects.tracked_rows() if (f.pk, s.pk) not in current
-        ]
+        missing = VacancyFigure.objects.missing_rows(month)
         return {
             "missing": missing[:30],
             "missing_count": len(missing),

@@ -784,7 +784,9 @@ def main(argv=None):
     parser.add_argument(
         "--profile",
         metavar="PATH",
-        help="instead of the load: build the site and print a cProfile of PATH, uncached",
+        action="append",
+        help="instead of the load: build the site and print a cProfile of PATH, uncached "
+        "(may be given more than once)",
     )
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -799,7 +801,8 @@ def main(argv=None):
         env["PAGE_CACHE_ENABLED"] = "false"
         try:
             prepare_site(env)
-            profile(args.profile)
+            for path in args.profile:
+                profile(path)
             return 0
         finally:
             from django.db import connections

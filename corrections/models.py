@@ -9,13 +9,19 @@ Who sees a request follows the Wagtail page permissions: a user sees the
 requests of the facility pages they may edit (``for_user``). 施設情報担当 edits
 every facility below ふくしマップ and 事務局 edits from the home page down, so
 both see all; an account given "change" on some facility pages only sees the
-requests of those pages, with no change here.
+requests of those pages, with no change here. An office's own staff keep their
+facilities through an account of their own, not a group (``offices``): the hook
+``FACILITIES_KEPT_HOOK`` adds those facilities' requests.
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from facilities.extensions import FACILITIES_KEPT_HOOK
 
 MAX_MESSAGE = 2000
 MAX_CONTACT = 200
@@ -35,7 +41,12 @@ class CorrectionRequestQuerySet(models.QuerySet):
     def for_user(self, user):
         """Requests about the facility pages ``user`` may edit."""
         editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"])
-        return self.filter(facility_id__in=editable.values("pk"))
+        mine = Q(facility_id__in=editable.values("pk"))
+        for fn in hooks.get_hooks(FACILITIES_KEPT_HOOK):
+            kept = fn(user)
+            if kept:
+                mine |= Q(facility_id__in=kept)
+        return self.filter(mine)
 
 
 class CorrectionRequest(models.Model):

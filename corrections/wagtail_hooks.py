@@ -29,5 +29,5 @@ class CorrectionsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_corrections_menu_item():
     return CorrectionsMenuItem(
-        "修正の依頼", reverse("corrections_admin"), icon_name="mail", order=270
+        "修正の依頼", reverse("corrections_admin"), name="corrections", icon_name="mail", order=270
     )

@@ -194,8 +194,12 @@ ROLES = (
     ),
     Role(
         name=OFFICE_STAFF,
-        description="担当する事業所のページの更新(施設情報担当の承認の後に公開)と空き情報の入力、事業所の写真の追加",
-        model_permissions=(ACCESS_ADMIN, ("offices", "officeaccount", "keep_facilities")),
+        description="担当する事業所のページの更新(施設情報担当の承認の後に公開)と空き情報の入力、事業所の写真の追加、その事業所の掲載内容の修正の依頼への対応",
+        model_permissions=(
+            ACCESS_ADMIN,
+            ("offices", "officeaccount", "keep_facilities"),
+            *_model_perms("corrections", "correctionrequest", ("change", "view")),
+        ),
         collection_permissions=_collection_perms(
             FACILITY_PHOTOS, "wagtailimages", "image", ("add", "choose")
         ),

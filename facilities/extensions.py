@@ -29,6 +29,12 @@ this way).
     user holds on that one facility page besides what its groups give
     (``FacilityPage.permissions_for_user``). Called for every tester made, so it
     should answer from what the request has already loaded where it can.
+
+``FACILITIES_KEPT_HOOK``
+    fn(user) -> None (nothing to say about this user), or the ids of the facility
+    pages the user keeps through an account of its own rather than a group (an
+    office's staff). The vacancy entry screen shows such a user only these rows,
+    and the correction requests of these facilities reach its inbox.
 """
 
 from collections.abc import Callable
@@ -41,6 +47,7 @@ FACILITY_SEARCH_FILTERS_HOOK = "facility_search_filters"
 FACILITY_SEARCH_RESULTS_HOOK = "facility_search_results"
 FACILITY_INDEX_SECTIONS_HOOK = "facility_index_sections"
 FACILITY_PAGE_PERMISSIONS_HOOK = "facility_page_permissions"
+FACILITIES_KEPT_HOOK = "facilities_kept_by"
 
 
 @dataclass

@@ -6,18 +6,17 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from facilities.extensions import FACILITY_PAGE_PERMISSIONS_HOOK
-from vacancies.views import VACANCY_ENTRY_FACILITIES_HOOK
+from facilities.extensions import FACILITIES_KEPT_HOOK, FACILITY_PAGE_PERMISSIONS_HOOK
 
 from . import access, views
 
 hooks.register(FACILITY_PAGE_PERMISSIONS_HOOK, access.facility_page_permissions)
-hooks.register(VACANCY_ENTRY_FACILITIES_HOOK, access.facility_ids)
+hooks.register(FACILITIES_KEPT_HOOK, access.facility_ids)
 
 MINE_MENU = "office-facilities"
 ACCOUNTS_MENU = "office-accounts"
 # What an office account's menu keeps: its facilities, the vacancy entry and the guide.
-OFFICE_MENU = {MINE_MENU, "vacancy-monthly", "help"}
+OFFICE_MENU = {MINE_MENU, "vacancy-monthly", "corrections", "help"}
 
 
 @hooks.register("register_admin_urls")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import WorkflowState
 
+from corrections.models import CorrectionRequest, CorrectionStatus
 from editorial import roles
 from editorial.roles import (
     APPROVER,
@@ -99,6 +100,8 @@ def test_the_office_role_grants_no_page_and_needs_two_factor(site):
     assert set(group.permissions.values_list("codename", flat=True)) == {
         "access_admin",
         "keep_facilities",
+        "view_correctionrequest",
+        "change_correctionrequest",
     }
     assert not group.page_permissions.exists()
     assert OFFICE_STAFF in roles.TWO_FACTOR_ROLES
@@ -128,6 +131,55 @@ def test_the_tester_gives_change_on_own_facilities_only(site):
     assert not site["home"].permissions_for_user(office).can_edit()
 
 
+# --- Correction requests of its own facilities ---------------------------------------------
+
+
+def test_the_inbox_shows_only_its_own_facilities_requests(client, site):
+    mine = CorrectionRequest.objects.create(facility=site["own"], message="電話番号が違います")
+    theirs = CorrectionRequest.objects.create(facility=site["other"], message="住所が違います")
+    client.force_login(site["office"])
+    inbox = client.get(reverse("corrections_admin")).content.decode()
+    assert "電話番号が違います" in inbox and "住所が違います" not in inbox
+    dashboard = client.get("/admin/").content.decode()
+    assert reverse("corrections_admin_detail", args=[mine.pk]) in dashboard
+    assert reverse("corrections_admin_detail", args=[theirs.pk]) not in dashboard
+
+    other_url = reverse("corrections_admin_detail", args=[theirs.pk])
+    assert refused(client.get(other_url))
+    client.post(other_url, {"status": "done", "note": "対応しました"})
+    theirs.refresh_from_db()
+    assert theirs.status == CorrectionStatus.OPEN
+
+    response = client.post(
+        reverse("corrections_admin_detail", args=[mine.pk]),
+        {"status": "done", "note": "電話番号を直しました"},
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == CorrectionStatus.DONE and mine.handled_by == site["office"]
+
+
+def test_a_new_request_mails_its_facilitys_office_account_only(client, site, mailoutbox):
+    office_member("himawari", [site["other"]])
+    CorrectionRequest.objects.all().delete()
+    client.post(
+        f"/corrections/{site['own'].pk}/",
+        {"message": "営業時間が変わりました", "contact": "", "website": ""},
+        REMOTE_ADDR="198.51.100.8",
+    )
+    assert CorrectionRequest.objects.filter(facility=site["own"]).exists()
+    recipients = sorted(m.to[0] for m in mailoutbox)
+    assert "sakura@example.jp" in recipients
+    assert "himawari@example.jp" not in recipients
+
+
+def test_a_suspended_office_account_loses_the_requests(client, site):
+    CorrectionRequest.objects.create(facility=site["own"], message="電話番号が違います")
+    OfficeAccount.objects.filter(user=site["office"]).update(suspended_at=timezone.now())
+    office = User.objects.get(pk=site["office"].pk)
+    assert not CorrectionRequest.objects.for_user(office).exists()
+
+
 # --- What an office account reaches --------------------------------------------------------
 
 
@@ -136,7 +188,7 @@ def test_the_office_menu_shows_only_its_facilities_vacancies_and_help(client, si
     page = client.get("/admin/").content.decode()
     props = html.unescape(page)
     names = set(re.findall(r'"name": "([^"]+)"', props))
-    assert {"office-facilities", "vacancy-monthly", "help"} <= names
+    assert {"office-facilities", "vacancy-monthly", "corrections", "help"} <= names
     for hidden in (
         "explorer",
         "images",
@@ -145,7 +197,6 @@ def test_the_office_menu_shows_only_its_facilities_vacancies_and_help(client, si
         "reports",
         "settings",
         "office-accounts",
-        "corrections",
     ):
         assert hidden not in names, hidden
 
@@ -164,7 +215,6 @@ def test_the_office_menu_shows_only_its_facilities_vacancies_and_help(client, si
         "/admin/vacancies/csv/",
         "/admin/vacancies/csv/upload/",
         "/admin/vacancies/vacancyfigure/",
-        "/admin/corrections/",
         "/admin/reports/page-types-usage/",
     ],
 )

@@ -5,9 +5,9 @@ and never over what someone else saved after the screen was opened.
 
 Holders of ``vacancies.change_vacancyfigure`` enter every tracked row. Apps above
 may let other accounts enter some facilities' rows on the monthly screen through
-the hook ``VACANCY_ENTRY_FACILITIES_HOOK``: fn(user) -> None (nothing to say about
-this user) or the ids of the facilities whose rows the user may enter. Those
-accounts see and post only those rows, and not the CSV screens.
+the hook ``facilities.extensions.FACILITIES_KEPT_HOOK``: fn(user) -> None (nothing
+to say about this user) or the ids of the facilities the user keeps. Those accounts
+see and post only those rows, and not the CSV screens.
 """
 
 import datetime as dt
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail import hooks
 
+from facilities.extensions import FACILITIES_KEPT_HOOK
 from home.text import clean_form_data
 
 from .csv_sheet import MAX_UPLOAD_BYTES, read_sheet, write_sheet
@@ -40,7 +41,6 @@ from .models import (
 
 PERMISSION = "vacancies.change_vacancyfigure"
 SIGNING_SALT = "vacancy-csv"
-VACANCY_ENTRY_FACILITIES_HOOK = "vacancy_entry_facilities"
 
 
 def require_permission(request):
@@ -50,14 +50,10 @@ def require_permission(request):
 
 def entry_facilities(user):
     """None when ``user`` enters every row; else the ids of the facilities it may enter
-    (from ``VACANCY_ENTRY_FACILITIES_HOOK``); PermissionDenied when neither."""
+    (from ``FACILITIES_KEPT_HOOK``); PermissionDenied when neither."""
     if user.has_perm(PERMISSION):
         return None
-    answers = [
-        ids
-        for fn in hooks.get_hooks(VACANCY_ENTRY_FACILITIES_HOOK)
-        if (ids := fn(user)) is not None
-    ]
+    answers = [ids for fn in hooks.get_hooks(FACILITIES_KEPT_HOOK) if (ids := fn(user)) is not None]
     if not answers:
         raise PermissionDenied
     return set().union(*answers)

@@ -419,7 +419,7 @@ class Collector:
             self.add(check_text(paragraph), where)
         for text, _attrs in reader.links:
             self.add(link_text(text), where)
-        self.headings.extend(reader.headings)
+        self.headings.extend((level, text, where) for level, text in reader.headings)
         self.documents.extend(("id", pk) for pk in reader.document_ids)
 
     def stream(self, value, where=None):
@@ -446,7 +446,7 @@ class Collector:
     def struct(self, block, value, where):
         level = value.get("level")
         if isinstance(level, str) and re.fullmatch(r"h[1-6]", level) and "text" in value:
-            self.headings.append((int(level[1]), value.get("text") or ""))
+            self.headings.append((int(level[1]), value.get("text") or "", where))
             self.text(value.get("text"), where)
             return
         if "alt" in value and "image" in value and value.get("image") is not None:
@@ -479,7 +479,10 @@ class Collector:
 
     def finish(self):
         """The findings, once the field's headings have all been read."""
-        self.add(heading_skips(self.headings, self.heading_base))
+        previous = self.heading_base
+        for level, text, where in self.headings:
+            self.add(heading_skips([(level, text)], previous), where)
+            previous = level
         return self.findings
 
 

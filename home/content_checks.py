@@ -457,9 +457,7 @@ class Collector:
             if name in ("alt", "table", "level"):
                 continue
             child = block.child_blocks.get(name)
-            if name == "title" and any(
-                isinstance(v, get_document_model()) for v in value.values()
-            ):
+            if name == "title" and any(isinstance(v, get_document_model()) for v in value.values()):
                 # The text of a link to a document (DocumentLinkBlock); empty shows its title.
                 if child_value:
                     self.add(link_text(child_value), where)

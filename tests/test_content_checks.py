@@ -5,8 +5,8 @@ import datetime as dt
 import io
 import json
 
-import pytest
 import pypdfium2 as pdfium
+import pytest
 import weasyprint
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -80,7 +80,9 @@ def test_a_date_with_its_year_or_a_yearly_date_passes(text):
     assert [f for f in checks.check_text(text) if "年が書かれていません" in f.message] == []
 
 
-@pytest.mark.parametrize("text", ["氏　名", "会　長　挨　拶", "項目　　値", "　字下げした段落です。"])
+@pytest.mark.parametrize(
+    "text", ["氏　名", "会　長　挨　拶", "項目　　値", "　字下げした段落です。"]
+)
 def test_fullwidth_spaces_for_layout_warn(text):
     findings = checks.check_text(text)
     assert levels(findings) == [WARN]
@@ -108,7 +110,8 @@ def test_a_sentence_over_100_characters_warns():
 
 
 @pytest.mark.parametrize(
-    "text", ["赤字の部分は変更点です。", "青色で示した項目が必須です。", "色のついた欄に記入します。"]
+    "text",
+    ["赤字の部分は変更点です。", "青色で示した項目が必須です。", "色のついた欄に記入します。"],
 )
 def test_emphasis_by_colour_alone_warns(text):
     findings = checks.check_text(text)
@@ -116,7 +119,9 @@ def test_emphasis_by_colour_alone_warns(text):
     assert "色で区別や強調を伝えています" in findings[0].message
 
 
-@pytest.mark.parametrize("text", ["赤字経営が続いた。", "青少年の居場所づくり", "緑化活動に参加した。"])
+@pytest.mark.parametrize(
+    "text", ["赤字経営が続いた。", "青少年の居場所づくり", "緑化活動に参加した。"]
+)
 def test_colour_words_that_are_not_about_colour_pass(text):
     assert checks.check_text(text) == []
 
@@ -126,7 +131,15 @@ def test_colour_words_that_are_not_about_colour_pass(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["こちら", " こちら ", "「ここ」", "詳細", "詳しくはこちら", "https://www.example.jp/a/b", "www.city.honjo.lg.jp"],
+    [
+        "こちら",
+        " こちら ",
+        "「ここ」",
+        "詳細",
+        "詳しくはこちら",
+        "https://www.example.jp/a/b",
+        "www.city.honjo.lg.jp",
+    ],
 )
 def test_link_text_that_says_nothing_blocks(text):
     findings = checks.link_text(text)
@@ -134,7 +147,9 @@ def test_link_text_that_says_nothing_blocks(text):
     assert "リンク" in findings[0].message and "ください" in findings[0].message
 
 
-@pytest.mark.parametrize("text", ["令和6年度の会議の記録", "こちらの相談窓口の一覧", "詳細な議事録"])
+@pytest.mark.parametrize(
+    "text", ["令和6年度の会議の記録", "こちらの相談窓口の一覧", "詳細な議事録"]
+)
 def test_link_text_that_names_its_target_passes(text):
     assert checks.link_text(text) == []
 
@@ -351,7 +366,9 @@ def test_a_clean_page_publishes_without_messages_from_the_checks(admin_client, n
         "publish",
         body=[
             ("heading", {"text": "日時と会場", "level": "h2"}),
-            paragraph('<p>令和8年11月25日に開きます。<a href="https://example.jp/">申込のページ</a></p>'),
+            paragraph(
+                '<p>令和8年11月25日に開きます。<a href="https://example.jp/">申込のページ</a></p>'
+            ),
         ],
     )
     response = edit(admin_client, notice, data)
@@ -367,7 +384,9 @@ def body(home_page):
 
 @pytest.mark.django_db
 def test_a_meeting_is_checked_in_its_agenda_minutes_and_handout_rows(admin_client, body):
-    meeting = MeetingPageFactory(parent=body, slug="2026-11-25", date=dt.date(2026, 11, 25), number=1)
+    meeting = MeetingPageFactory(
+        parent=body, slug="2026-11-25", date=dt.date(2026, 11, 25), number=1
+    )
     url = reverse("wagtailadmin_pages:edit", args=[meeting.pk])
     data = meeting_form_data(
         date="2026-11-25",

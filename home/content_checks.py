@@ -436,6 +436,8 @@ class Collector:
                 self.block(getattr(block, "child_block", block), item, where)
         elif isinstance(value, StructValue):
             self.struct(block, value, where)
+        elif isinstance(value, dict) and isinstance(value.get("data"), list):
+            self.table({"table": value}, where)  # a TableBlock of its own
         elif isinstance(value, RichText):
             self.rich_text(value, where)
         elif isinstance(value, Document):

@@ -10,6 +10,7 @@ import pytest
 import weasyprint
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -234,6 +235,34 @@ def test_a_table_with_a_header_row_and_an_h2_before_h3_pass(home_page):
         )
         == []
     )
+
+
+def test_a_table_block_of_its_own_without_headers_blocks():
+    collector = checks.Collector("「表」")
+    value = {"data": [["日付", "定員"]], "first_row_is_header": False, "first_col_is_header": False}
+    collector.block(TableBlock(), value, "「表」")
+    assert collector.finish() == [
+        checks.Finding(BLOCK, checks.TABLE_WITHOUT_HEADERS.message, "「表」")
+    ]
+    collector = checks.Collector("「表」")
+    collector.block(TableBlock(), {**value, "first_col_is_header": True}, "「表」")
+    assert collector.finish() == []
+
+
+@pytest.mark.parametrize(
+    "post, publishing",
+    [
+        ({"action-publish": "action-publish"}, True),
+        ({"action-submit": "1"}, True),
+        ({"action-restart-workflow": "1"}, True),
+        ({"action-workflow-action": "1", "workflow-action-name": "approve"}, True),
+        ({"action-workflow-action": "1", "workflow-action-name": "reject"}, False),
+        ({"action-save-draft": "1"}, False),
+        ({}, False),
+    ],
+)
+def test_what_counts_as_publishing(post, publishing):
+    assert checks.is_publishing(post) is publishing
 
 
 def pdf_with_text():

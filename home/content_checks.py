@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from django import forms
 from django.core.exceptions import ValidationError
 from wagtail import hooks
-from wagtail.blocks import StreamValue, StructValue
+from wagtail.blocks import ChoiceBlock, StreamValue, StructValue
 from wagtail.blocks.base import BlockField
 from wagtail.blocks.list_block import ListValue
 from wagtail.blocks.stream_block import StreamBlockValidationError
@@ -453,12 +453,15 @@ class Collector:
             return
         if "alt" in value and "image" in value and value.get("image") is not None:
             self.add(alt_text(value.get("alt"), value.get("image")), where)
+            self.text(value.get("alt"), where)
         if isinstance(value.get("table"), dict):
             self.table(value, where)
         for name, child_value in value.items():
             if name in ("alt", "table", "level"):
                 continue
             child = block.child_blocks.get(name)
+            if isinstance(child, ChoiceBlock):
+                continue  # a choice's stored value, not the editor's words
             if name == "title" and any(isinstance(v, get_document_model()) for v in value.values()):
                 # The text of a link to a document (DocumentLinkBlock); empty shows its title.
                 if child_value:

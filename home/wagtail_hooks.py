@@ -77,7 +77,10 @@ CHECK_HEADINGS = {
 @hooks.register("after_edit_page")
 def show_content_checks(request, page):
     """After a save, what the checks found: the warnings, and on a draft what would
-    refuse publishing (a post that publishes was refused before it got here)."""
+    refuse publishing (a post that publishes was refused before it got here). Not after
+    the editor's autosave, which answers in JSON and would pile the same list up."""
+    if not request.accepts("text/html"):
+        return
     findings = page_findings(page.specific if type(page) is Page else page)
     for level in (BLOCK, "warn"):
         lines = [finding.text() for finding in findings if finding.level == level]

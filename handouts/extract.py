@@ -157,6 +157,37 @@ def _pdf(data, budget):
     return Extraction(TEXT, pages=pages, page_count=count, truncated=truncated)
 
 
+def pdf_has_text(data, max_pages=MAX_PAGES):
+    """Whether any page of the PDF ``data`` (up to ``max_pages``) has text; None if unreadable.
+
+    Stops at the first page with text, so a usual handout is answered from its first page.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        count = len(pdf)
+        for index in range(min(count, max_pages)):
+            page = pdf[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    if textpage.get_text_range().strip():
+                        return True
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        pdf.close()
+    return False if count else None
+
+
 def _csv(data):
     rows, errors = read_csv(data)
     if errors and not rows:

@@ -9,7 +9,10 @@ from django.db.models.functions import Cast
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
+from home.content_checks import WARN, Finding
+
 from . import visibility
+from .extract import MAX_FILE_BYTES, extension, pdf_has_text
 from .models import HandoutDocument, HandoutStatus
 
 SCAN_HEADING = "文字の情報がないPDF(スキャン)"
@@ -43,3 +46,24 @@ def scan_warning(document):
         f"資料「{document.title}」は{SCAN_HEADING}です。{SCAN_WHY}。"
         "元の文書から保存した、文字の入ったPDFに差し替えてください。"
     )
+
+
+def text_layer_findings(document):
+    """公開前の確認 (``home.content_checks``): a PDF attached to a page that has no text.
+
+    The extraction's record is used when it is of this file; otherwise the PDF is read
+    until a page with text is found.
+    """
+    if extension(document.file.name) != "pdf":
+        return []
+    record = HandoutDocument.objects.filter(document=document).first()
+    if record is not None and record.source == f"{document.file.name}:{document.file_hash}":
+        scanned = record.status == HandoutStatus.SCAN
+    else:
+        try:
+            with document.open_file() as f:
+                data = f.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            return []
+        scanned = len(data) <= MAX_FILE_BYTES and pdf_has_text(data) is False
+    return [Finding(WARN, scan_warning(document))] if scanned else []

@@ -2,9 +2,10 @@ from django.contrib import messages
 from wagtail import hooks
 from wagtail.models import Page
 
+from home.content_checks import DOCUMENT_CHECKS_HOOK
 from home.views import SEARCH_SECTIONS_HOOK
 
-from .scans import scan_warning, scans
+from .scans import scan_warning, scans, text_layer_findings
 from .search import search_handouts
 
 
@@ -23,3 +24,6 @@ def warn_about_scans(request, page):
     for document, _ in scans(Page.objects.filter(pk=page.pk)):
         messages.warning(request, scan_warning(document))
     return None
+
+
+hooks.register(DOCUMENT_CHECKS_HOOK, text_layer_findings)

@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
+from .content_checks import is_publishing, refuse_publishing
 from .forms import inline_rows_problem, unreadable_fields
 from .kana import has_kanji, is_kana
 from .listing import page_tree
@@ -72,7 +73,11 @@ class BasePageForm(WagtailAdminPageForm):
         problems = [inline_rows_problem(formset) for formset in self.formsets.values()]
         for problem in set(filter(None, problems)) - set(self.non_field_errors()):
             self.add_error(None, problem)
-        return valid and not self.unreadable and not any(problems)
+        valid = valid and not self.unreadable and not any(problems)
+        if valid and is_publishing(self.data):
+            # 公開前の確認: publishing waits for these; a draft saves as it is.
+            valid = not refuse_publishing(self)
+        return valid
 
 
 class CleanTextAdminForm(WagtailAdminModelForm):

@@ -5,6 +5,7 @@ from django.apps import apps
 from wagtail.models import Page, Revision, Site
 
 from home import demo
+from home.content_checks import page_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,13 @@ def test_the_demo_loads_once_and_a_second_load_changes_nothing():
         "opendata",
         "accessibility",
     ]
+
+    # 公開前の確認 (home.content_checks): the demo content has nothing to fix or review.
+    assert [
+        (page.url_path, finding.text())
+        for page in Page.objects.filter(depth__gt=1).specific()
+        for finding in page_findings(page)
+    ] == []
 
     before = state()
     revisions = Revision.objects.count()

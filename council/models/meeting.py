@@ -200,6 +200,8 @@ class MeetingPage(BasePage):
     """One meeting of a body: date and place, agenda, minutes and handouts."""
 
     base_form_class = MeetingPageForm
+    # The minutes sit under the template's own h2 (home.content_checks).
+    content_check_heading_base = {"minutes": 2}
 
     number = models.PositiveSmallIntegerField(
         "回数(第N回)",

@@ -146,6 +146,7 @@ ROLES = (
             Section("evaluations.GroupHomeEvaluationIndexPage", ("publish",)),
             Section("accessibility.AccessibilityPolicyPage", ("publish",)),
             Section("home.StandardPage", ("publish",), parent="home.HomePage"),
+            Section("home.GlossaryPage", ("publish",)),
         ),
         two_factor_required=True,
     ),

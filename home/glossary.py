@@ -11,20 +11,24 @@ letters, digits and brackets are the same (就労継続支援B型 and 就労継�
 The ふりがな run after this (``base.html``), so ruby is added inside a marked term.
 
 What is cached, per process: the terms and the 用語集's address, and whole marked main
-contents, both under the glossary's version, which one query reads on each page: the
-live, public 用語集 page with the number of terms and their latest change. A term saved or
-deleted, the 用語集 page moved, unpublished or restricted gives a new version, so every
-process marks with the new terms on its next page.
+contents, both under the glossary's version: a random token in the shared cache (the
+page cache's; no query on a page). A term saved or deleted, the 用語集 page published,
+unpublished, moved or deleted, or a view restriction changed (``home.signals``) writes a
+new token, so every process marks with the new terms on its next page. When the cache
+cannot be read, one query gives the version from the database instead.
 """
 
 import functools
 import html
 import logging
 import re
+import secrets
 import unicodedata
 from html.parser import HTMLParser
 
-from django.db import DatabaseError
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, F, Func, Subquery
 from django.db.models.functions import Coalesce
 
@@ -92,10 +96,18 @@ FRAGMENT_CACHE_SIZE = 32
 
 # --- the terms --------------------------------------------------------------------
 
+# The glossary's version: a random token in the shared cache (the page cache's, which
+# every app server shares), replaced whenever the terms or the 用語集 page change.
+VERSION_KEY = "home:glossary:version"
 
-def glossary_version():
-    """The version of the 用語集 (one query), or None when no live, public 用語集 page
-    exists (then nothing is marked)."""
+
+def _shared_cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", DEFAULT_CACHE_ALIAS)]
+
+
+def _database_version():
+    """The version read from the database (one query), when the cache cannot be used:
+    the 用語集 page's id and path, the number of terms and their latest change."""
     from .models import GlossaryPage, GlossaryTerm
     from .privacy import is_public
 
@@ -103,24 +115,51 @@ def glossary_version():
     # COUNT and MAX as plain functions: one row over the whole table, no GROUP BY.
     count = terms.annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]
     latest = terms.annotate(latest=Func(F("updated_at"), function="MAX")).values("latest")[:1]
-    try:
-        row = (
-            GlossaryPage.objects.live()
-            .filter(is_public())
-            .annotate(
-                term_count=Coalesce(Subquery(count), 0),
-                terms_changed=Subquery(latest, output_field=DateTimeField()),
-            )
-            .values_list("pk", "url_path", "term_count", "terms_changed")
-            .order_by("path")
-            .first()
+    pages = (
+        GlossaryPage.objects.live()
+        .filter(is_public())
+        .annotate(
+            term_count=Coalesce(Subquery(count), 0),
+            terms_changed=Subquery(latest, output_field=DateTimeField()),
         )
+        .values_list("pk", "url_path", "term_count", "terms_changed")
+        .order_by("path")
+    )
+    try:
+        row = pages.first()
     except DatabaseError:  # the tables are not there yet (before the migration)
-        return None
-    if row is None:
-        return None
-    pk, url_path, count, changed = row
-    return (pk, url_path, count, str(changed or ""))
+        return "db:none"
+    return "db:" + ":".join(str(value) for value in row) if row else "db:none"
+
+
+def glossary_version():
+    """The version of the 用語集: the token in the shared cache (no query), else read from
+    the database."""
+    try:
+        cache = _shared_cache()
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+            version = cache.get(VERSION_KEY)
+        if version is not None:
+            return version
+    except Exception:
+        logger.warning("用語集の版をキャッシュから読めませんでした", exc_info=True)
+    return _database_version()
+
+
+def glossary_changed():
+    """A term or the 用語集 page changed: a new version now and again at the commit, so a
+    process that read the old rows meanwhile does not keep them."""
+
+    def bump():
+        try:
+            _shared_cache().set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        except Exception:
+            logger.warning("用語集の版を更新できませんでした", exc_info=True)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def _term_pattern(text):
@@ -142,15 +181,19 @@ def _key(text):
 
 @functools.lru_cache(maxsize=4)
 def _glossary(version):
-    """(pattern, {normalised term: href}) of the 用語集 of one version."""
+    """(pattern, {normalised term: href}) of the 用語集 of one version; (None, {}) when
+    there is no live, public 用語集 page or no term."""
     from .models import GlossaryPage, GlossaryTerm
+    from .privacy import is_public
 
-    page = GlossaryPage.objects.filter(pk=version[0]).first()
-    url = page.get_url() if page is not None else None
-    if not url:
+    try:
+        page = GlossaryPage.objects.live().filter(is_public()).order_by("path").first()
+        url = page.get_url() if page is not None else None
+        rows = list(GlossaryTerm.objects.values_list("pk", "term")) if url else []
+    except DatabaseError:  # the tables are not there yet (before the migration)
         return None, {}
     hrefs = {}
-    for pk, term in GlossaryTerm.objects.values_list("pk", "term"):
+    for pk, term in rows:
         if term and len(term) >= 2:
             hrefs[_key(term)] = f"{url}#term-{pk}"
     if not hrefs:
@@ -160,8 +203,13 @@ def _glossary(version):
 
 
 def clear_cache():
+    """Forget this process's terms and marked contents (and the shared version)."""
     _glossary.cache_clear()
     _cached_mark.cache_clear()
+    try:
+        _shared_cache().delete(VERSION_KEY)
+    except Exception:
+        logger.warning("用語集の版を消せませんでした", exc_info=True)
 
 
 # --- marking ----------------------------------------------------------------------
@@ -253,9 +301,9 @@ def mark_terms(fragment):
     """The HTML ``fragment`` with the first appearance of each 用語集 term linked; the
     fragment as it was when there is no 用語集 or it cannot be parsed."""
     version = glossary_version()
-    if version is None:
-        return fragment
     try:
+        if _glossary(version)[0] is None:
+            return fragment
         if len(fragment) <= MAX_CACHED_FRAGMENT_CHARS:
             return _cached_mark(fragment, version)
         return _mark(fragment, version)

@@ -524,7 +524,9 @@ class GlossaryPage(BasePage):
     """The 用語集: every term of ``GlossaryTerm`` in 五十音 order, each with an anchor
     (``#term-<id>``) that the marked terms on other pages link to."""
 
-    intro = models.TextField("はじめに", blank=True, help_text="用語の一覧の前に表示する短い文章です。")
+    intro = models.TextField(
+        "はじめに", blank=True, help_text="用語の一覧の前に表示する短い文章です。"
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = BasePage.search_fields + [index.SearchField("intro")]
@@ -548,7 +550,10 @@ class GlossaryPage(BasePage):
         )
         linked = {t.link_page_id for t in terms if t.link_page_id}
         public_ids = set(
-            Page.objects.filter(pk__in=linked).live().filter(is_public()).values_list("pk", flat=True)
+            Page.objects.filter(pk__in=linked)
+            .live()
+            .filter(is_public())
+            .values_list("pk", flat=True)
             if linked
             else ()
         )

@@ -3,7 +3,8 @@ to the term on the 用語集 page (``<a href="/yogoshu/#term-3" class="glossary-
 
 ``mark_terms(html)`` rewrites the main content of a page on the server. Only running
 text is marked: text inside p, li, dd, td, blockquote or figcaption, and never inside a
-heading, a link, a button, a form label, a summary, a navigation or code. Each term is
+heading, a link, a button, a form label, a summary, a navigation or code, nor inside an
+element with the attribute ``data-no-glossary`` (the service tags of a facility card). Each term is
 marked once a page, at its first appearance; a longer term wins over a shorter one it
 contains (共同生活援助(日中サービス支援型) before 共同生活援助). Half-width and full-width
 letters, digits and brackets are the same (就労継続支援B型 and 就労継続支援Ｂ型).
@@ -71,6 +72,8 @@ SKIPPED_ELEMENTS = frozenset(
     }
 )
 RAW_TEXT_ELEMENTS = frozenset({"script", "style"})
+# A template marks an element whose text is not running text (a list of tags) with this.
+OPT_OUT = "data-no-glossary"
 VOID_ELEMENTS = frozenset(
     {
         "area",
@@ -225,11 +228,14 @@ class _MarkWriter(HTMLParser):
         self.marked = set()
         self.out = []
         self.open = []
+        self.opted_out = []  # depths of the open elements marked with OPT_OUT
 
     def handle_starttag(self, tag, attrs):
         self.out.append(self.get_starttag_text())
         if tag not in VOID_ELEMENTS:
             self.open.append(tag)
+            if any(name == OPT_OUT for name, _ in attrs):
+                self.opted_out.append(len(self.open))
 
     def handle_startendtag(self, tag, attrs):
         self.out.append(self.get_starttag_text())
@@ -240,10 +246,13 @@ class _MarkWriter(HTMLParser):
             # Close up to the matching element (an unclosed one inside it ends with it).
             while self.open and self.open.pop() != tag:
                 pass
+            while self.opted_out and self.opted_out[-1] > len(self.open):
+                self.opted_out.pop()
 
     def _may_mark(self):
         return (
             len(self.marked) < len(self.hrefs)
+            and not self.opted_out
             and not SKIPPED_ELEMENTS.intersection(self.open)
             and bool(MARKED_CONTAINERS.intersection(self.open))
         )

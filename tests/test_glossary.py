@@ -183,6 +183,7 @@ def test_markup_and_text_that_looks_like_markup_stay_as_they_were(pages, terms):
     html = (
         "<p>計画相談支援 &lt;b&gt; &amp; 計画相談支援</p><pre>共同生活援助</pre>"
         "<script>var a = '計画相談支援 < 1';</script><p>a<br>共同生活援助</p>"
+        '<ul class="tags" data-no-glossary><li>計画相談支援</li><li>就労継続支援B型<br></li></ul>'
         '<p><img src="x.png" alt="共同生活援助">就労継続支援B型</p>'
     )
     out = glossary.mark_terms(html)
@@ -190,6 +191,7 @@ def test_markup_and_text_that_looks_like_markup_stay_as_they_were(pages, terms):
     assert "<pre>共同生活援助</pre>" in out
     assert "<script>var a = '計画相談支援 < 1';</script>" in out
     assert 'alt="共同生活援助">' in out
+    assert "<li>計画相談支援</li><li>就労継続支援B型<br></li></ul>" in out
     assert [t for _, t in marks(out)] == ["計画相談支援", "共同生活援助", "就労継続支援B型"]
 
 

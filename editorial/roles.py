@@ -126,7 +126,7 @@ def _collection_perms(collection, app_label, model, actions):
 ROLES = (
     Role(
         name=SECRETARIAT,
-        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、事業所担当の招待と利用停止、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価、お知らせメールの登録の数と削除、掲載内容の修正の依頼への対応、ふりがなの読み仮名辞書、ウェブアクセシビリティ方針と試験結果の公開、空き情報の催促のメールの設定",
+        description="協議会・お知らせ・トップページ・一般ページの編集、文書と画像、事務局の連絡先、事業所担当の招待と利用停止、オープンデータのライセンス、ふくしマップの冊子(PDF)の作成、グループホームの評価、お知らせメールの登録の数と削除、掲載内容の修正の依頼への対応、ふりがなの読み仮名辞書、用語集、ウェブアクセシビリティ方針と試験結果の公開、空き情報の催促のメールの設定",
         model_permissions=(
             ACCESS_ADMIN,
             *_model_perms("council", "businessitem", ("add", "change", "delete", "view")),
@@ -140,6 +140,7 @@ ROLES = (
             *_model_perms("corrections", "correctionrequest", ("change", "view")),
             *_model_perms("home", "readingentry", ("add", "change", "delete", "view")),
             *_model_perms("offices", "vacancyremindersettings", ("change", "view")),
+            *_model_perms("home", "glossaryterm", ("add", "change", "delete", "view")),
             ("home", "homepage", "set_page_privacy"),
             ("booklet", "booklet", "build_booklet"),
             ("offices", "officeaccount", "change_officeaccount"),
@@ -161,6 +162,7 @@ ROLES = (
             Section("evaluations.GroupHomeEvaluationIndexPage", ("publish",)),
             Section("accessibility.AccessibilityPolicyPage", ("publish",)),
             Section("home.StandardPage", ("publish",), parent="home.HomePage"),
+            Section("home.GlossaryPage", ("publish",)),
         ),
         two_factor_required=True,
     ),

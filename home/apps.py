@@ -8,7 +8,7 @@ class HomeConfig(AppConfig):
     # Text typed into this app's models is cleaned before saving (home.text).
     editor_text = True
     # Demo content, loaded by home.demo (see there for the format).
-    demo_data = ["demo/site.yaml", "demo/pages.yaml"]
+    demo_data = ["demo/site.yaml", "demo/pages.yaml", "demo/plain.yaml"]
 
     def ready(self):
         from . import signals  # noqa: F401

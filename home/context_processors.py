@@ -4,14 +4,14 @@ from wagtail.models import Site
 from .privacy import public
 from .reading_aids import ReadingAids, bar
 
-FOOTER_SLUGS = ("sitemap", "accessibility", "opendata")
+FOOTER_SLUGS = ("sitemap", "accessibility", "opendata", "yasashii", "yogoshu")
 
 
 def site_navigation(request):
     """The home page's live, public children, fetched once per request.
 
     ``nav_items``: the home page and its children marked 'show in menus';
-    ``footer_pages``: the sitemap, accessibility and open data pages by slug.
+    ``footer_pages``: the sitemap, accessibility, open data, やさしい日本語 and 用語集 pages by slug.
     """
 
     def children():

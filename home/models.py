@@ -14,7 +14,7 @@ from wagtail.search import index
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 from .content_checks import is_publishing, refuse_publishing
 from .forms import inline_rows_problem, unreadable_fields
-from .kana import has_kanji, is_kana
+from .kana import has_kanji, is_kana, to_hiragana
 from .listing import page_tree
 from .privacy import is_public, view_restrictions
 from .text import clean_form_data, clean_instance
@@ -426,3 +426,150 @@ class ReadingEntry(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class GlossaryTerm(models.Model):
+    """A word of the 用語集: a welfare term with its reading and a plain explanation.
+
+    Its first appearance in the text of a page links to the 用語集 (``home.glossary``).
+    """
+
+    term = models.CharField(
+        "用語",
+        max_length=60,
+        unique=True,
+        help_text="ページに書かれているとおりに入力します(例: 就労継続支援B型)。",
+        error_messages={"unique": "この用語はもう用語集にあります。"},
+    )
+    reading = models.CharField(
+        "読み仮名",
+        max_length=120,
+        help_text="ひらがなかカタカナで入力します(例: しゅうろうけいぞくしえんびーがた)。用語集の五十音の並びに使います。",
+    )
+    explanation = models.TextField(
+        "やさしい説明",
+        max_length=400,
+        help_text="短い文で、むずかしい言葉を使わずに書きます(200字程度まで)。",
+    )
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="くわしいページ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="くわしく書いたページがあれば選びます(任意)。",
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    panels = [
+        FieldPanel("term"),
+        FieldPanel("reading"),
+        FieldPanel("explanation"),
+        PageChooserPanel("link_page"),
+    ]
+    base_form_class = CleanTextAdminForm
+
+    class Meta:
+        verbose_name = "用語集の用語"
+        verbose_name_plural = "用語集"
+        ordering = ["reading", "term"]
+
+    def __str__(self):
+        return self.term
+
+    def clean(self):
+        self.term = (self.term or "").strip()
+        self.reading = (self.reading or "").strip()
+        errors = {}
+        if self.term and len(self.term) < 2:
+            errors["term"] = "用語は2文字以上で入力してください。"
+        if self.reading and not is_kana(self.reading):
+            errors["reading"] = (
+                "読み仮名はひらがなかカタカナだけで入力してください(漢字・英数字・記号は使えません)。"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def anchor(self):
+        """The id of the term on the 用語集 page."""
+        return f"term-{self.pk}"
+
+    @property
+    def sort_key(self):
+        return to_hiragana(self.reading.replace("・", "").replace(" ", "").replace("　", ""))
+
+
+# 五十音の行: the first kana of each row, to group the 用語集 (ゃ, が … fall in their row).
+GOJUON_ROWS = (
+    ("あ", "あ行", "ぁあぃいぅうぇえぉおゔ"),
+    ("か", "か行", "かがきぎくぐけげこご"),
+    ("さ", "さ行", "さざしじすずせぜそぞ"),
+    ("た", "た行", "ただちぢっつづてでとど"),
+    ("な", "な行", "なにぬねの"),
+    ("は", "は行", "はばぱひびぴふぶぷへべぺほぼぽ"),
+    ("ま", "ま行", "まみむめも"),
+    ("や", "や行", "ゃやゅゆょよ"),
+    ("ら", "ら行", "らりるれろ"),
+    ("わ", "わ行", "ゎわゐゑをん"),
+)
+
+
+def gojuon_row(reading):
+    """(key, label) of the 五十音 row of a reading's first kana; ("", "その他") otherwise."""
+    first = to_hiragana(reading[:1])
+    for key, label, kana in GOJUON_ROWS:
+        if first and first in kana:
+            return key, label
+    return "", "その他"
+
+
+class GlossaryPage(BasePage):
+    """The 用語集: every term of ``GlossaryTerm`` in 五十音 order, each with an anchor
+    (``#term-<id>``) that the marked terms on other pages link to."""
+
+    intro = models.TextField(
+        "はじめに", blank=True, help_text="用語の一覧の前に表示する短い文章です。"
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+    # The terms are explained here: they are not marked on this page (home.glossary).
+    marks_glossary_terms = False
+
+    class Meta:
+        verbose_name = "用語集"
+
+    def get_page_header(self):
+        return {**super().get_page_header(), "lead": self.intro}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        terms = sorted(
+            GlossaryTerm.objects.select_related("link_page"), key=lambda t: (t.sort_key, t.term)
+        )
+        linked = {t.link_page_id for t in terms if t.link_page_id}
+        public_ids = set(
+            Page.objects.filter(pk__in=linked)
+            .live()
+            .filter(is_public())
+            .values_list("pk", flat=True)
+            if linked
+            else ()
+        )
+        rows = {}
+        for term in terms:
+            term.public_link = term.link_page if term.link_page_id in public_ids else None
+            rows.setdefault(gojuon_row(term.reading), []).append(term)
+        order = [(key, label) for key, label, _ in GOJUON_ROWS] + [("", "その他")]
+        context["glossary_rows"] = [
+            {"key": key, "label": label, "terms": rows[(key, label)]}
+            for key, label in order
+            if (key, label) in rows
+        ]
+        return context

@@ -2,10 +2,10 @@
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import furigana, search
+from . import furigana, glossary, search
 from .text import clean_instance
 
 
@@ -34,3 +34,25 @@ def clean_editor_text(sender, instance, raw=False, **kwargs):
 def reading_dictionary_changed(sender, **kwargs):
     """A 読み仮名辞書 entry changed: the ふりがな cached in every process is stale."""
     furigana.dictionary_changed()
+
+
+@receiver(post_save, sender="home.GlossaryTerm")
+@receiver(post_delete, sender="home.GlossaryTerm")
+@receiver(post_delete, sender="home.GlossaryPage")
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+@receiver(post_save, sender=Site)
+def glossary_changed(sender, **kwargs):
+    """The terms, the 用語集 page, a view restriction or a site changed: the marks of the
+    用語集 terms (home.glossary) cached in every process are stale."""
+    glossary.glossary_changed()
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def glossary_page_changed(sender, instance, **kwargs):
+    from .models import GlossaryPage
+
+    if issubclass(instance.specific_class or Page, GlossaryPage):
+        glossary.glossary_changed()

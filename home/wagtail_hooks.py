@@ -14,8 +14,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .content_checks import BLOCK, page_findings
-from .models import ReadingEntry
+from .models import GlossaryTerm, ReadingEntry
 from .privacy import may_edit, may_view_derived, pages_using
+from .snippets import SnippetViewSet as SiteSnippetViewSet
 
 
 class ReadingEntryViewSet(SnippetViewSet):
@@ -33,6 +34,24 @@ class ReadingEntryViewSet(SnippetViewSet):
 
 
 register_snippet(ReadingEntryViewSet)
+
+
+class GlossaryTermViewSet(SiteSnippetViewSet):
+    """用語集: welfare terms with a plain explanation; their first appearance on a page
+    links to the 用語集 page (home.glossary)."""
+
+    model = GlossaryTerm
+    icon = "help"
+    menu_label = "用語集"
+    menu_name = "glossary"
+    add_to_admin_menu = True
+    menu_order = 311
+    list_display = ["term", "reading", "updated_at"]
+    search_fields = ["term", "reading", "explanation"]
+    ordering = ["reading"]
+
+
+register_snippet(GlossaryTermViewSet)
 
 
 @hooks.register("before_serve_page", order=-1)

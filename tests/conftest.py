@@ -75,6 +75,15 @@ def migration_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_glossary_version():
+    """The 用語集's version is kept in a cache that outlives each test's database rows
+    (home.glossary): every test starts without it."""
+    from home import glossary
+
+    glossary.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _restore_migration_data(request):
     """Put migration data back after a transactional (live server) test flushed it.
 

@@ -401,6 +401,28 @@ class ReadingEntryFactory(factory.django.DjangoModelFactory):
         model = ReadingEntry
 
 
+# --- 用語集 -------------------------------------------------------------------------
+
+from home.models import GlossaryPage, GlossaryTerm  # noqa: E402
+
+
+class GlossaryPageFactory(PublishedPageFactory):
+    title = "用語集"
+    slug = "yogoshu"
+
+    class Meta:
+        model = GlossaryPage
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    term = "計画相談支援"
+    reading = "けいかくそうだんしえん"
+    explanation = "サービスを使う計画をいっしょに作ります。"
+
+    class Meta:
+        model = GlossaryTerm
+
+
 # --- Accessibility policy and test result -----------------------------------
 
 from accessibility import checklist  # noqa: E402

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 # Taken from the demo as the Python modules built it before it became data.
 PAGES_PER_TYPE = {
     "home.HomePage": 1,
-    "home.StandardPage": 1,
+    "home.StandardPage": 2,
+    "home.GlossaryPage": 1,
     "council.CouncilIndexPage": 1,
     "council.CommitteePage": 7,
     "council.MeetingArchivePage": 1,
@@ -35,6 +36,7 @@ ROWS = {
     "facilities.FacilityService": 136,
     "vacancies.VacancyFigure": 468,
     "home.HomeQuickLink": 5,
+    "home.GlossaryTerm": 40,
     "home.SecretariatContact": 1,
     "evaluations.GroupHomeEvaluation": 8,
     "evaluations.EvaluationResult": 40,
@@ -75,6 +77,8 @@ def test_the_demo_loads_once_and_a_second_load_changes_nothing():
         "gh-hyouka",
         "opendata",
         "accessibility",
+        "yasashii",
+        "yogoshu",
     ]
 
     # 公開前の確認 (home.content_checks): the demo content has nothing to fix or review.

@@ -24,6 +24,7 @@ import icalendar
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.html import escape
 from PIL import Image as PILImage
 from wagtail import blocks
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
@@ -46,6 +47,8 @@ from tests.factories import (
     CouncilIndexPageFactory,
     FacilityIndexPageFactory,
     FacilityPageFactory,
+    GlossaryPageFactory,
+    GlossaryTermFactory,
     MeetingArchivePageFactory,
     MeetingPageFactory,
     NewsIndexPageFactory,
@@ -746,6 +749,36 @@ def test_saved_rich_text_renders_without_the_dropped_markup(client, home_page):
     assert_shown_as_text(html, [])
 
 
+def test_glossary_page_and_a_marked_term(client, site_with_markup):
+    s = site_with_markup
+    index = GlossaryPageFactory(parent=s["home"], intro=payload("glossary-intro"))
+    GlossaryTermFactory(
+        term=payload("term", 60),
+        reading="よみ",
+        explanation=payload("explanation", 400),
+        link_page=s["standard"],
+    )
+    html = get_html(client, index.url)
+    assert_shown_as_text(
+        html,
+        [
+            index.title,
+            payload("glossary-intro"),
+            payload("term", 60),
+            payload("explanation", 400),
+            s["standard"].title,
+        ],
+    )
+    page = StandardPageFactory(
+        parent=s["home"],
+        slug="marked",
+        body=stream(("paragraph", f"<p>{escape(payload('term', 60))}があります。</p>")),
+    )
+    html = get_html(client, page.url)
+    assert 'class="glossary-term"' in html
+    assert_shown_as_text(html, [payload("term", 60)])
+
+
 def test_page_types_reach_every_public_template():
     # Guards this file: a new public page type must be added to the fixture above.
     from django.apps import apps
@@ -759,6 +792,7 @@ def test_page_types_reach_every_public_template():
     assert public == {
         "home.HomePage",
         "home.StandardPage",
+        "home.GlossaryPage",
         "council.NewsIndexPage",
         "council.NewsPage",
         "council.CouncilIndexPage",

@@ -23,7 +23,7 @@ from wagtail.models import PageViewRestriction
 
 from cms import pagecache
 from facilities.models import Municipality, ServiceType
-from home import search
+from home import glossary, search
 from home.models import SecretariatContact
 from tests.factories import (
     CommitteePageFactory,
@@ -58,11 +58,12 @@ def anonymous():
 
 
 def stored_entries():
-    """Every answer in the (local memory) page cache: [(status, headers, content)]."""
+    """Every answer in the (local memory) page cache: [(status, headers, content)]. The
+    versions kept there (the pages' generation, the 用語集's version) are not answers."""
     cache = caches["pages"]
     entries = []
     for key, value in list(cache._cache.items()):
-        if key.endswith(pagecache.GENERATION_KEY):
+        if key.endswith((pagecache.GENERATION_KEY, glossary.VERSION_KEY)):
             continue
         entries.append(pickle.loads(value))
     return entries

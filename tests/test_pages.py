@@ -218,6 +218,7 @@ def test_every_page_type_says_where_it_may_live():
     under_home = {m._meta.label for m in HomePage.creatable_subpage_models()}
     assert under_home == {
         "home.StandardPage",
+        "home.GlossaryPage",
         "council.CouncilIndexPage",
         "council.MeetingArchivePage",
         "council.NewsIndexPage",

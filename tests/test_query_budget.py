@@ -23,6 +23,8 @@ from tests.factories import (
     CouncilIndexPageFactory,
     FacilityIndexPageFactory,
     FacilityPageFactory,
+    GlossaryPageFactory,
+    GlossaryTermFactory,
     GroupHomeEvaluationIndexPageFactory,
     MeetingArchivePageFactory,
     MeetingPageFactory,
@@ -77,6 +79,8 @@ class Content:
         self.opendata = OpenDataPageFactory(parent=home)
         self.accessibility = AccessibilityPolicyPageFactory(parent=home)
         self.test_result = AccessibilityTestResultPageFactory(parent=self.accessibility)
+        self.glossary = GlossaryPageFactory(parent=home)
+        GlossaryTermFactory(term="生活介護", reading="せいかつかいご")
         self.meetings = []
         self.facilities = 1
         VacancyFigureFactory(
@@ -137,6 +141,7 @@ class Content:
         "opendata.OpenDataPage",
         "accessibility.AccessibilityPolicyPage",
         "accessibility.AccessibilityTestResultPage",
+        "home.GlossaryPage",
         "サイト内検索",
     )
 
@@ -163,6 +168,7 @@ class Content:
             "opendata.OpenDataPage": self.opendata.url,
             "accessibility.AccessibilityPolicyPage": self.accessibility.url,
             "accessibility.AccessibilityTestResultPage": self.test_result.url,
+            "home.GlossaryPage": self.glossary.url,
             # The results are fetched as their specific types, one query per type on the
             # page of results: a word that only meetings contain keeps the mix the same.
             "サイト内検索": "/search/?q=定例会議",

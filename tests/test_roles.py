@@ -714,6 +714,7 @@ def test_section_models_cover_every_section_page_type():
     assert set(roles.SECTION_MODELS) == {
         "home.HomePage",
         "home.StandardPage",
+        "home.GlossaryPage",
         "council.CouncilIndexPage",
         "council.NewsIndexPage",
         "council.MeetingArchivePage",

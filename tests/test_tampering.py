@@ -48,6 +48,7 @@ from tests.factories import (
     CouncilIndexPageFactory,
     FacilityIndexPageFactory,
     FacilityPageFactory,
+    GlossaryPageFactory,
     GroupHomeEvaluationIndexPageFactory,
     MeetingArchivePageFactory,
     MeetingPageFactory,
@@ -628,6 +629,7 @@ def world(home_page):
     OpenDataPageFactory(parent=home_page)
     GroupHomeEvaluationIndexPageFactory(parent=home_page)
     AccessibilityTestResultPageFactory(parent=AccessibilityPolicyPageFactory(parent=home_page))
+    GlossaryPageFactory(parent=home_page)
     home_page.quick_links.add(HomeQuickLink(link_page=standard, label="方針"))
     home_page.save_revision().publish()
     VacancySettings.tracked_for_default_site()

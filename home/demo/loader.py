@@ -4,7 +4,7 @@ An app lists its files in ``demo_data`` on its AppConfig: paths under the
 app's folder, or (path, dotted path of a step) where something is generated
 by code; a step takes no arguments and returns labels of what it created.
 Files load by their ``order`` number (INSTALLED_APPS order on a tie), in
-phases: pages, steps, ``links``, ``settings``. A file holds:
+phases: pages, steps, ``records``, ``links``, ``settings``. A file holds:
 
 - ``pages``: ``type`` (a label such as ``council.MeetingPage``), ``slug``,
   ``parent`` (a path under the site root, default ``/``), ``children`` and
@@ -12,6 +12,10 @@ phases: pages, steps, ``links``, ``settings``. A file holds:
   take lists of ``{type, value}``, rich text an HTML string (or a list of
   them), child rows lists of dicts, foreign keys and many-to-many a page
   path, a ``name`` or a lookup dict such as ``{number: 3}``.
+- ``records``: rows of a model that is not a page (a snippet such as the
+  用語集's terms): ``type``, ``key`` (the field that tells rows apart) and
+  ``rows``; a row is created only when no row has its key's value. Foreign
+  keys as for pages; no many-to-many.
 - ``links``: child rows pointing at pages of any app, set once all pages
   exist and only where the page has none yet.
 - ``settings``: site settings, set only while untouched.
@@ -226,6 +230,27 @@ class Demo:
         template = unit["data"].get("labels", {}).get(page._meta.label, "{page.title}")
         self.created.append(template.format(page=page, parent=parent))
 
+    def add_records(self, unit):
+        """Rows of other models, each created only while no row has its key's value."""
+        for spec in unit["data"].get("records", []):
+            where = f"{unit['name']}: records {spec.get('type')}"
+            model = self.model(where, spec.get("type"))
+            if issubclass(model, Page):
+                self.fail(where, "ページは pages に書きます。")
+            key = spec.get("key")
+            self.field(where, model(), key)
+            for position, values in enumerate(spec.get("rows", [])):
+                row_where = f"{where} rows[{position}]"
+                if not isinstance(values, dict) or key not in values:
+                    self.fail(row_where, f"「{key}」がありません。")
+                if model.objects.filter(**{key: values[key]}).exists():
+                    continue
+                obj = model()
+                self.fill(row_where, obj, values)
+                self.validate(row_where, obj, exclude=[])
+                obj.save()
+                self.created.append(f"{model._meta.verbose_name}「{obj}」")
+
     def add_links(self, unit):
         """Child rows pointing at pages anywhere in the site, set only on an empty relation."""
         for spec in unit["data"].get("links", []):
@@ -308,13 +333,15 @@ def load():
     units = declared_files()
     demo = Demo()
     for unit in units:
-        for key in set(unit["data"]) - {"order", "labels", "pages", "links", "settings"}:
+        for key in set(unit["data"]) - {"order", "labels", "pages", "records", "links", "settings"}:
             demo.fail(unit["name"], f"不明な見出し「{key}」です。")
     for unit in units:
         demo.add_pages(unit, unit["data"].get("pages", []))
     for unit in units:
         if unit["step"]:
             demo.created += import_string(unit["step"])()
+    for unit in units:
+        demo.add_records(unit)
     for unit in units:
         demo.add_links(unit)
     for unit in units:

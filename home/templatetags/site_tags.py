@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from home import furigana
+from home import furigana, glossary
 from home.formatting import file_size, phone_numbers_in
 from home.formatting import tel_href as _tel_href
 
@@ -146,3 +146,31 @@ def furigana_if(parser, token):
     nodelist = parser.parse(("endfurigana_if",))
     parser.delete_first_token()
     return FuriganaNode(nodelist, parser.compile_filter(bits[1]))
+
+
+class GlossaryNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, page):
+        self.nodelist = nodelist
+        self.page = page
+
+    def render(self, context):
+        output = self.nodelist.render(context)
+        page = self.page.resolve(context, ignore_failures=True)
+        if getattr(page, "marks_glossary_terms", True) is False:
+            return output
+        return mark_safe(glossary.mark_terms(output))
+
+
+@register.tag
+def glossary_marks(parser, token):
+    """``{% glossary_marks page %}…{% endglossary_marks %}``: the HTML inside with the first
+    appearance of each 用語集 term linked to the 用語集 (``home.glossary.mark_terms``);
+    not on a page whose ``marks_glossary_terms`` is False (the 用語集 itself)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("glossary_marks takes the page")
+    nodelist = parser.parse(("endglossary_marks",))
+    parser.delete_first_token()
+    return GlossaryNode(nodelist, parser.compile_filter(bits[1]))

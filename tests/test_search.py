@@ -653,3 +653,51 @@ def test_rebuild_command_restores_and_prunes_the_index(client, corpus):
     } == snapshot
     for q, slugs in before.items():
         assert result_slugs(client, q) == [s for s in slugs if s != "spaced"]
+
+
+# --- The substring index --------------------------------------------------
+
+
+def test_the_index_follows_edits_and_removals(home_page, settings):
+    settings.SEARCH_SUBSTRING_INDEX = True
+    page = StandardPageFactory(parent=home_page, slug="moved", title="移動支援の記録")
+
+    def found(raw):
+        return list(
+            search.search_entries(search.parse_query(raw)).values_list("page_id", flat=True)
+        )
+
+    assert found("移動支援") == found("移動") == found("移") == [page.pk]
+    page.title = "同行援護の記録"
+    page.save_revision().publish()
+    assert found("移動支援") == found("移動") == []
+    assert found("同行援護") == found("同行") == found("護") == [page.pk]
+    page.unpublish()
+    assert found("同行援護") == found("同行") == []
+
+
+def plan(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The test tables are tiny: make the planner show the index it would use at scale.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("raw", "sqlite_index", "postgres_index"),
+    [
+        ("支援事業所", "home_searchentry_fts ", "home_searchentry_text_key_trgm"),
+        ("gRoup", "home_searchentry_fts ", "home_searchentry_title_key_trgm"),
+        ("支援", "home_searchentry_fts_terms", "home_searchentry_text_key_grams"),
+        ("支", "home_searchentry_fts_terms", "home_searchentry_title_key_grams"),
+    ],
+)
+def test_the_index_serves_words_of_every_length(corpus, raw, sqlite_index, postgres_index):
+    entries = search.search_entries(search.parse_query(raw))
+    expected = postgres_index if connection.vendor == "postgresql" else sqlite_index
+    assert expected in plan(entries)

@@ -85,7 +85,9 @@ def _narrowing(key_index: KeyIndex, term: str):
     if vendor == "sqlite":
         if len(term) >= TRIGRAM:
             phrase = '"' + term.replace('"', '""') + '"'
-            return RawSQL(f"SELECT rowid FROM {key_index.fts} WHERE {key_index.fts} MATCH %s", [phrase])
+            return RawSQL(
+                f"SELECT rowid FROM {key_index.fts} WHERE {key_index.fts} MATCH %s", [phrase]
+            )
         if not all(ch.isascii() or ch.lower() == ch.upper() for ch in term):
             return None
         last = term + _LAST * (TRIGRAM - len(term))
@@ -147,8 +149,12 @@ def create_index(schema_editor, key_index: KeyIndex):
             f"INSERT INTO {fts}({fts}, rowid, {names}) "
             f"VALUES ('delete', old.{key_index.pk}, {values('old')});"
         )
-        schema_editor.execute(f"CREATE TRIGGER {t}_fts_insert AFTER INSERT ON {t} BEGIN {insert} END")
-        schema_editor.execute(f"CREATE TRIGGER {t}_fts_delete AFTER DELETE ON {t} BEGIN {delete} END")
+        schema_editor.execute(
+            f"CREATE TRIGGER {t}_fts_insert AFTER INSERT ON {t} BEGIN {insert} END"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {t}_fts_delete AFTER DELETE ON {t} BEGIN {delete} END"
+        )
         schema_editor.execute(
             f"CREATE TRIGGER {t}_fts_update AFTER UPDATE ON {t} BEGIN {delete} {insert} END"
         )

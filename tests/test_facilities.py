@@ -154,7 +154,19 @@ def test_filters_combine_and_across_or_within(client, directory, query, expected
 
 @pytest.mark.parametrize(
     "keyword",
-    ["かわせみ", "相談", "就労", "サンプル", "ん", "送迎", "支援 入所", "b型", "B", "の家", "存在しない"],
+    [
+        "かわせみ",
+        "相談",
+        "就労",
+        "サンプル",
+        "ん",
+        "送迎",
+        "支援 入所",
+        "b型",
+        "B",
+        "の家",
+        "存在しない",
+    ],
 )
 def test_keyword_search_finds_the_same_facilities_with_and_without_the_index(
     client, directory, settings, keyword

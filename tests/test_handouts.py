@@ -16,9 +16,9 @@ from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
 
 from handouts import extract
+from handouts.models import HandoutDocument, HandoutStatus, HandoutText
 from handouts.search import search_handouts
 from home import search
-from handouts.models import HandoutDocument, HandoutStatus, HandoutText
 from tests.factories import (
     CommitteePageFactory,
     CouncilIndexPageFactory,

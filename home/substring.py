@@ -24,6 +24,8 @@ end (normalised text has no control characters), so that every character of the 
   word, read through an ``fts5vocab`` table of instances, whose term range is
   answered by the index. Only for words whose folding FTS5 agrees with (no
   cased letters other than ASCII); other short words use the plain test alone.
+- either way, one query asks the index first; a word on more than ``FEW``
+  rows is left to the plain test (see ``_few_rows``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 TRIGRAM = 3
+# SQLite: above this many rows for a word, the plain scan is used (see _few_rows).
+FEW = 500
 _LAST = "\U0010ffff"
 
 
@@ -85,17 +89,30 @@ def _narrowing(key_index: KeyIndex, term: str):
     if vendor == "sqlite":
         if len(term) >= TRIGRAM:
             phrase = '"' + term.replace('"', '""') + '"'
-            return RawSQL(
-                f"SELECT rowid FROM {key_index.fts} WHERE {key_index.fts} MATCH %s", [phrase]
-            )
-        if not all(ch.isascii() or ch.lower() == ch.upper() for ch in term):
+            sql = f"SELECT rowid FROM {key_index.fts} WHERE {key_index.fts} MATCH %s"
+            params = [phrase]
+        elif all(ch.isascii() or ch.lower() == ch.upper() for ch in term):
+            last = term + _LAST * (TRIGRAM - len(term))
+            sql = f"SELECT DISTINCT doc FROM {key_index.fts_terms} WHERE term >= %s AND term <= %s"
+            params = [term, last]
+        else:
             return None
-        last = term + _LAST * (TRIGRAM - len(term))
-        return RawSQL(
-            f"SELECT doc FROM {key_index.fts_terms} WHERE term >= %s AND term <= %s",
-            [term, last],
-        )
+        return _few_rows(sql, params)
     return None
+
+
+def _few_rows(sql, params):
+    """The rows the index finds, or None when there are more than ``FEW`` of them.
+
+    SQLite has no statistics to choose between the index and the scan. A word on
+    many rows is found soonest by the plain scan, which stops at the first rows in
+    the order asked for (reading every row's trigrams of such a word costs more
+    than the scan); a word on few rows is found by the index alone.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {FEW + 1}", params)
+        rows = [row[0] for row in cursor.fetchall()]
+    return rows if len(rows) <= FEW else None
 
 
 # --- Schema: run by the migrations of the apps that own the tables -----------

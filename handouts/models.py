@@ -41,7 +41,7 @@ class HandoutDocument(models.Model):
 
 
 # Its key column's substring index (created by migration 0002).
-HANDOUT_TEXT = substring.KeyIndex("handouts_handouttext", "id", ("text_key",))
+HANDOUT_TEXT = substring.KeyIndex("handouts_handouttext", "id", ("text_key",), probe=True)
 
 
 class HandoutText(models.Model):

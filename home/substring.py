@@ -24,8 +24,9 @@ end (normalised text has no control characters), so that every character of the 
   word, read through an ``fts5vocab`` table of instances, whose term range is
   answered by the index. Only for words whose folding FTS5 agrees with (no
   cased letters other than ASCII); other short words use the plain test alone.
-- either way, one query asks the index first; a word on more than ``FEW``
-  rows is left to the plain test (see ``_few_rows``).
+- for tables whose ``KeyIndex.probe`` is set, one query asks the index
+  first, and a word on more than ``FEW`` rows is left to the plain test (see
+  ``_few_rows``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class KeyIndex:
     table: str
     pk: str
     columns: tuple[str, ...]
+    # SQLite: ask the index first and leave a word on many rows to the scan (_few_rows);
+    # for a search that shows the first rows in an order the scan can stop early.
+    probe: bool = False
 
     @property
     def fts(self):
@@ -97,7 +101,7 @@ def _narrowing(key_index: KeyIndex, term: str):
             params = [term, last]
         else:
             return None
-        return _few_rows(sql, params)
+        return _few_rows(sql, params) if key_index.probe else RawSQL(sql, params)
     return None
 
 

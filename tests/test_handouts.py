@@ -18,7 +18,7 @@ from wagtail.models import PageViewRestriction
 from handouts import extract
 from handouts.models import HandoutDocument, HandoutStatus, HandoutText
 from handouts.search import search_handouts
-from home import search
+from home import search, substring
 from tests.factories import (
     CommitteePageFactory,
     CouncilIndexPageFactory,
@@ -357,7 +357,11 @@ HANDOUT_QUERIES = [
 
 
 @pytest.mark.django_db
-def test_indexed_and_plain_handout_search_give_identical_results(committee, settings):
+@pytest.mark.parametrize("few", [500, 1], ids=["index", "many-rows-scan"])
+def test_indexed_and_plain_handout_search_give_identical_results(
+    committee, settings, monkeypatch, few
+):
+    monkeypatch.setattr(substring, "FEW", few)
     agenda = document(
         "次第", "shidai.pdf", pdf_of("開会のあいさつ", "議題と計画の説明", "障害福祉計画の中間評価")
     )

@@ -216,9 +216,7 @@ def entry_ids(raw, *, indexed):
         return list(search.search_entries(query).values_list("page_id", flat=True))
 
 
-@pytest.mark.parametrize("few", [substring.FEW, 1], ids=["index", "many-rows-scan"])
-def test_indexed_and_plain_search_give_identical_results(corpus, monkeypatch, few):
-    monkeypatch.setattr(substring, "FEW", few)
+def test_indexed_and_plain_search_give_identical_results(corpus):
     StandardPageFactory(
         parent=corpus, slug="other-scripts", title="Ωμέγα İstanbul", intro='Äpfel ﬁsh a\'b "x"'
     )

@@ -12,9 +12,8 @@ same span in the display text, which is how excerpts are highlighted.
 A query is normalised the same way and split on spaces (half- or full-width);
 every word must occur as a substring of the title or the text (AND).  The
 substring test is a plain ``LIKE '%…%'``, which behaves the same on SQLite
-and PostgreSQL; ``home.substring`` adds the index that narrows it (trigrams,
-and pieces of one or two characters for short words) without changing what
-it finds.
+and PostgreSQL; ``home.substring`` adds the trigram index that narrows it
+without changing what it finds.
 
 Page types join the search by declaring Wagtail's usual ``search_fields``;
 every ``index.SearchField`` and ``index.RelatedFields`` listed there is

@@ -1,8 +1,7 @@
 """Indexes for the substring search of ``SearchEntry`` (see ``home.substring``).
 
 PostgreSQL: the ``pg_trgm`` extension (a trusted extension: the database's
-owner may create it), the ``ja_grams`` function and GIN indexes on the key
-columns. SQLite: an FTS5 trigram table kept in step by triggers. Other
+owner may create it) and GIN trigram indexes on the key columns. SQLite: an FTS5 trigram table kept in step by triggers. Other
 databases get nothing and search without an index.
 """
 

@@ -704,7 +704,7 @@ def test_the_index_follows_edits_and_removals(home_page, settings):
 
 
 def plan(queryset):
-    """PostgreSQL's plan of the query; on SQLite, the SQL that built and ran it."""
+    """PostgreSQL's plan of the query; on SQLite, its SQL and that of the queries that built it."""
     with CaptureQueriesContext(connection) as queries:
         queryset = queryset()
         sql, params = queryset.query.sql_with_params()
@@ -715,7 +715,7 @@ def plan(queryset):
                 cursor.execute("SET LOCAL enable_indexscan = off")
                 cursor.execute("EXPLAIN " + sql, params)
                 return "\n".join(str(row) for row in cursor.fetchall())
-    return "\n".join(query["sql"] for query in queries.captured_queries)
+    return "\n".join([sql, *(query["sql"] for query in queries.captured_queries)])
 
 
 @pytest.mark.parametrize(
@@ -725,7 +725,7 @@ def plan(queryset):
         ("gRoup", "home_searchentry_fts MATCH", "home_searchentry_title_key_trgm"),
     ],
 )
-def test_the_index_serves_words_of_every_length(corpus, raw, sqlite_index, postgres_index):
+def test_the_trigram_index_serves_words_of_three_characters_or_more(corpus, raw, sqlite_index, postgres_index):
     (term,) = search.parse_query(raw).terms
 
     def entries(indexed=True):

@@ -725,7 +725,9 @@ def plan(queryset):
         ("gRoup", "home_searchentry_fts MATCH", "home_searchentry_title_key_trgm"),
     ],
 )
-def test_the_trigram_index_serves_words_of_three_characters_or_more(corpus, raw, sqlite_index, postgres_index):
+def test_the_trigram_index_serves_words_of_three_characters_or_more(
+    corpus, raw, sqlite_index, postgres_index
+):
     (term,) = search.parse_query(raw).terms
 
     def entries(indexed=True):

@@ -335,9 +335,17 @@ def percentile(values, fraction):
     return ordered[rank]
 
 
-def timed_get(client, url):
+def get(client, url, plain=False):
+    """``plain``: match keywords with the plain LIKE alone, as before the substring index."""
+    from django.test import override_settings
+
+    with override_settings(SEARCH_SUBSTRING_INDEX=not plain):
+        return client.get(url)
+
+
+def timed_get(client, url, plain=False):
     started = time.perf_counter()
-    response = client.get(url)
+    response = get(client, url, plain)
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         sys.exit(f"{url} returned {response.status_code}")
@@ -351,21 +359,21 @@ def measure(client, urls, repeat, warmup):
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(warmup):
-        for url in urls:
-            timed_get(client, url)
-    times = {url: [] for url in urls}
+        for url, plain in urls:
+            timed_get(client, url, plain)
+    times = {key: [] for key in urls}
     for _ in range(repeat):
-        for url in urls:
-            times[url].append(timed_get(client, url))
+        for url, plain in urls:
+            times[url, plain].append(timed_get(client, url, plain))
     results = []
-    for url in urls:
+    for url, plain in urls:
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+            response = get(client, url, plain)
         match = re.search(r"(\d+)件の事業所", response.content.decode())
         results.append(
             {
-                "median": statistics.median(times[url]),
-                "p90": percentile(times[url], 0.9),
+                "median": statistics.median(times[url, plain]),
+                "p90": percentile(times[url, plain], 0.9),
                 "queries": len(queries.captured_queries),
                 "results": int(match.group(1)) if match else None,
                 "bytes": len(response.content),
@@ -391,6 +399,17 @@ def scenarios(index):
             "page",
         ),
         ("keyword q=就労", f"{base}?q=%E5%B0%B1%E5%8A%B4", "page"),
+        (
+            "keyword q=就労, plain LIKE (as before the index)",
+            f"{base}?q=%E5%B0%B1%E5%8A%B4",
+            "plain",
+        ),
+        ("keyword q=相談支援", f"{base}?q=%E7%9B%B8%E8%AB%87%E6%94%AF%E6%8F%B4", "page"),
+        (
+            "keyword q=相談支援, plain LIKE (as before the index)",
+            f"{base}?q=%E7%9B%B8%E8%AB%87%E6%94%AF%E6%8F%B4",
+            "plain",
+        ),
         ("map markers JSON, no filter", f"{base}markers/", "markers"),
     ]
 
@@ -430,13 +449,17 @@ def main():
         queries = {}
         for size in sorted(args.sizes):
             seconds = seed(index, size, tax)
-            pages = [(label, url) for label, url, kind in scenarios(index) if kind == "page"]
-            results = measure(client, [url for _, url in pages], args.repeat, args.warmup)
+            pages = [
+                (label, (url, kind == "plain"))
+                for label, url, kind in scenarios(index)
+                if kind in ("page", "plain")
+            ]
+            results = measure(client, [key for _, key in pages], args.repeat, args.warmup)
             rows = [(label, r) for (label, _), r in zip(pages, results, strict=True)]
             if args.markers_repeat:
                 for label, url, kind in scenarios(index):
                     if kind == "markers":
-                        (result,) = measure(client, [url], args.markers_repeat, 1)
+                        (result,) = measure(client, [(url, False)], args.markers_repeat, 1)
                         rows.append((label, result))
             count = FacilityPage.objects.child_of(index).live().count()
             print_table(count, rows, seconds)

@@ -8,7 +8,7 @@ the site search normalises (``home.search``).
 
 from django.db import models
 
-from home import search
+from home import search, substring
 
 
 class HandoutStatus(models.TextChoices):
@@ -38,6 +38,10 @@ class HandoutDocument(models.Model):
 
     def __str__(self):
         return f"{self.document.title}({self.get_status_display()})"
+
+
+# Its key column's substring index (created by migration 0002).
+HANDOUT_TEXT = substring.KeyIndex("handouts_handouttext", "id", ("text_key",), probe=True)
 
 
 class HandoutText(models.Model):

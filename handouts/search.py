@@ -2,16 +2,16 @@
 
 Matching is ``home.search``'s: the query is parsed by ``parse_query`` and each
 folded word must occur in the folded text of one page (AND), a plain
-``LIKE '%…%'``. Only documents of live, public pages take part; the number of
+``LIKE '%…%'``, narrowed by the index of ``home.substring``. Only documents of live, public pages take part; the number of
 queries does not grow with the number of results.
 """
 
 from council.models import MeetingHandout
-from home import search
+from home import search, substring
 
 from . import visibility
 from .extract import extension
-from .models import HandoutDocument, HandoutText
+from .models import HANDOUT_TEXT, HandoutDocument, HandoutText
 
 MAX_RESULTS = 20
 
@@ -29,7 +29,7 @@ def search_handouts(query, limit=MAX_RESULTS):
     )
     rows = HandoutText.objects.filter(handout_id__in=visible.values("pk"))
     for term in query.terms:
-        rows = rows.filter(text_key__contains=term)
+        rows = rows.filter(substring.contains(HANDOUT_TEXT, term))
     rows = list(
         rows.only("handout_id", "page_number", "text").order_by("-handout_id", "page_number")[
             : limit + 1

@@ -1,6 +1,7 @@
 """ふくしマップ: filters, facet counts, 50音 order, validation, QR codes and query bounds."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -149,6 +150,34 @@ def test_filters_combine_and_across_or_within(client, directory, query, expected
         "食事提供": Feature.objects.get(name="食事提供").pk,
     }
     assert slugs(run(client, index, query.format(**values))) == expected
+
+
+@pytest.mark.parametrize(
+    "keyword",
+    [
+        "かわせみ",
+        "相談",
+        "就労",
+        "サンプル",
+        "ん",
+        "送迎",
+        "支援 入所",
+        "b型",
+        "B",
+        "の家",
+        "存在しない",
+    ],
+)
+def test_keyword_search_finds_the_same_facilities_with_and_without_the_index(
+    client, directory, settings, keyword
+):
+    index, _ = directory
+    found = {}
+    for indexed in (True, False):
+        settings.SEARCH_SUBSTRING_INDEX = indexed
+        search = run(client, index, "?" + urlencode({"q": keyword}))
+        found[indexed] = (slugs(search), search.count)
+    assert found[True] == found[False]
 
 
 def test_facet_counts_match_hand_computed_table(client, directory):

@@ -17,6 +17,8 @@ from wagtail.models import PageViewRestriction
 
 from handouts import extract
 from handouts.models import HandoutDocument, HandoutStatus, HandoutText
+from handouts.search import search_handouts
+from home import search, substring
 from tests.factories import (
     CommitteePageFactory,
     CouncilIndexPageFactory,
@@ -334,6 +336,61 @@ def test_search_links_to_the_page_of_the_pdf(client, committee):
     assert meeting.title in html and meeting.url in html
     assert "<mark>中間評価</mark>" in html
     assert "資料5-1 p.1" not in html and "資料5-1 p.2" not in html
+
+
+HANDOUT_QUERIES = [
+    "中間評価",
+    "評価",
+    "評",
+    "障害福祉計画 中間評価",
+    "ぐるーぷほーむ ａ棟",
+    "a棟",
+    "a",
+    "%",
+    "_達成",
+    "100%",
+    "計画の",
+    "の",
+    "あいさつ 見学",
+    "存在しないことば",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("few", [500, 1], ids=["index", "many-rows-scan"])
+def test_indexed_and_plain_handout_search_give_identical_results(
+    committee, settings, monkeypatch, few
+):
+    monkeypatch.setattr(substring, "FEW", few)
+    agenda = document(
+        "次第", "shidai.pdf", pdf_of("開会のあいさつ", "議題と計画の説明", "障害福祉計画の中間評価")
+    )
+    roster = document("名簿", "meibo.docx", docx("グループホームＡ棟の見学 100%_達成"))
+    meeting_with(committee, agenda, roster)
+
+    def results(raw, indexed):
+        settings.SEARCH_SUBSTRING_INDEX = indexed
+        found, more = search_handouts(search.parse_query(raw))
+        return [(r["document"].pk, r["page_number"]) for r in found], more
+
+    def compare():
+        rows = {raw: results(raw, True) for raw in HANDOUT_QUERIES}
+        assert rows == {raw: results(raw, False) for raw in HANDOUT_QUERIES}
+        return rows
+
+    rows = compare()
+    assert rows["中間評価"] == ([(agenda.pk, 3)], False)
+    assert rows["a"][0] == [(roster.pk, None)]
+    assert sum(bool(found) for found, _ in rows.values()) >= 10
+    # The index follows the rows when the text is changed or removed.
+    page = HandoutText.objects.get(handout__document=agenda, page_number=3)
+    page.text = "地域移行の評価"
+    page.save()
+    rows = compare()
+    assert rows["中間評価"] == ([], False)
+    assert results("地域移行", True)[0] == [(agenda.pk, 3)]
+    page.delete()
+    assert compare()["評価"] == ([], False)
 
 
 @pytest.mark.django_db

@@ -8,10 +8,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
-from home import search
+from home import search, substring
 from home.models import SearchEntry, StandardPage
 from tests.factories import NewsPageFactory, StandardPageFactory, paragraph, stream
 
@@ -157,14 +158,76 @@ def test_search_table_rows_cover_the_whole_corpus():
         assert not must & must_not, query
 
 
+@pytest.fixture(params=[True, False], ids=["indexed", "plain"])
+def search_path(request, settings):
+    """Both ways of matching: narrowed by the substring index, and the plain LIKE alone."""
+    settings.SEARCH_SUBSTRING_INDEX = request.param
+    return request.param
+
+
 @pytest.mark.parametrize(
     ("query", "must", "must_not"), SEARCH_TABLE, ids=[row[0] for row in SEARCH_TABLE]
 )
-def test_search_table(client, corpus, query, must, must_not):
+def test_search_table(client, corpus, search_path, query, must, must_not):
     found = result_slugs(client, query)
     assert len(found) == len(set(found))
     assert must <= set(found), f"missing: {must - set(found)}"
     assert not must_not & set(found), f"unexpected: {must_not & set(found)}"
+
+
+# Words of one and two characters take their own path through the index; so do the ends of
+# a title or text, cased letters outside ASCII and the LIKE wildcards.
+MORE_QUERIES = [
+    "て",
+    "録",
+    "支",
+    "の",
+    "ム",
+    "ー",
+    "o",
+    "k",
+    "2",
+    "%",
+    "_",
+    "\\",
+    '"',
+    "記録",
+    "いて",
+    "型グ",
+    "npo",
+    "ω",
+    "Ω",
+    "ωμ",
+    "i",
+    "İ",
+    "İs",
+    "istanbul",
+    "äpfel",
+    "fi",
+    "'",
+    "a'b",
+    '"x',
+]
+
+
+def entry_ids(raw, *, indexed):
+    query = search.parse_query(raw)
+    with override_settings(SEARCH_SUBSTRING_INDEX=indexed):
+        return list(search.search_entries(query).values_list("page_id", flat=True))
+
+
+def test_indexed_and_plain_search_give_identical_results(corpus):
+    StandardPageFactory(
+        parent=corpus, slug="other-scripts", title="Ωμέγα İstanbul", intro='Äpfel ﬁsh a\'b "x"'
+    )
+    StandardPageFactory(parent=corpus, slug="wildcards", title="100%の_記録", intro="C:\\data")
+    queries = [row[0] for row in SEARCH_TABLE] + MORE_QUERIES
+    found_any = 0
+    for raw in queries:
+        indexed, plain = entry_ids(raw, indexed=True), entry_ids(raw, indexed=False)
+        assert indexed == plain, raw
+        found_any += bool(plain)
+    assert found_any > len(queries) // 2
 
 
 @pytest.mark.parametrize(
@@ -617,3 +680,61 @@ def test_rebuild_command_restores_and_prunes_the_index(client, corpus):
     } == snapshot
     for q, slugs in before.items():
         assert result_slugs(client, q) == [s for s in slugs if s != "spaced"]
+
+
+# --- The substring index --------------------------------------------------
+
+
+def test_the_index_follows_edits_and_removals(home_page, settings):
+    settings.SEARCH_SUBSTRING_INDEX = True
+    page = StandardPageFactory(parent=home_page, slug="moved", title="移動支援の記録")
+
+    def found(raw):
+        return list(
+            search.search_entries(search.parse_query(raw)).values_list("page_id", flat=True)
+        )
+
+    assert found("移動支援") == found("移動支") == [page.pk]
+    page.title = "同行援護の記録"
+    page.save_revision().publish()
+    assert found("移動支援") == found("移動支") == []
+    assert found("同行援護") == found("行援護") == [page.pk]
+    page.unpublish()
+    assert found("同行援護") == found("行援護") == []
+
+
+def plan(queryset):
+    """PostgreSQL's plan of the query; on SQLite, its SQL and that of the queries that built it."""
+    with CaptureQueriesContext(connection) as queries:
+        queryset = queryset()
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The test tables are tiny: leave the planner only the plans an index serves.
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                cursor.execute("EXPLAIN " + sql, params)
+                return "\n".join(str(row) for row in cursor.fetchall())
+    return "\n".join([sql, *(query["sql"] for query in queries.captured_queries)])
+
+
+@pytest.mark.parametrize(
+    ("raw", "sqlite_index", "postgres_index"),
+    [
+        ("支援事業所", "home_searchentry_fts MATCH", "home_searchentry_text_key_trgm"),
+        ("gRoup", "home_searchentry_fts MATCH", "home_searchentry_title_key_trgm"),
+    ],
+)
+def test_the_trigram_index_serves_words_of_three_characters_or_more(
+    corpus, raw, sqlite_index, postgres_index
+):
+    (term,) = search.parse_query(raw).terms
+
+    def entries(indexed=True):
+        return SearchEntry.objects.filter(
+            substring.contains(substring.SEARCH_ENTRY, term, indexed=indexed)
+        )
+
+    assert set(entries()) == set(entries(indexed=False))
+    expected = postgres_index if connection.vendor == "postgresql" else sqlite_index
+    assert expected in plan(entries)

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("handouts", "0001_initial"),
-        ("home", "0005_substring_search_index"),
+        ("home", "0006_substring_search_index"),
     ]
 
     operations = [migrations.RunPython(create, drop)]

@@ -21,7 +21,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("home", "0004_reading_dictionary"),
+        ("home", "0005_glossary"),
     ]
 
     operations = [migrations.RunPython(create, drop)]

@@ -70,29 +70,39 @@ def _ids(request, param, valid_ids, notes):
     return chosen
 
 
-_SMALL_TAXONOMIES = (Municipality, ServiceCategory, TargetGroup, Feature)
+_SMALL_TAXONOMIES = (Municipality, ServiceCategory, TargetGroup, Feature, ServiceType)
 
 
 def _small_taxonomies():
-    """市町, サービスの区分, 対象者 and 特徴 (id and name, each in its model's order) in one
-    query: a UNION of the four small tables."""
+    """市町, サービスの区分, 対象者, 特徴 and サービスの種類 (id and name, each in its model's
+    order; a service type with its category) in one query: a UNION of the five small tables."""
     parts = [
         model.objects.order_by()
         .annotate(
             kind=Value(n, output_field=IntegerField()),
             tiebreak=F("code") if model is Municipality else Value("", output_field=CharField()),
+            parent=F("category_id") if model is ServiceType else Value(0, output_field=IntegerField()),
         )
-        .values_list("kind", "pk", "name", "sort_order", "tiebreak")
+        .values_list("kind", "pk", "name", "sort_order", "tiebreak", "parent")
         for n, model in enumerate(_SMALL_TAXONOMIES)
     ]
     rows = parts[0].union(*parts[1:], all=True)
     lists = [[] for _ in _SMALL_TAXONOMIES]
-    for kind, pk, name, sort_order, tiebreak in rows:
-        lists[kind].append((sort_order, tiebreak, pk, name))
-    return tuple(
-        [model(pk=pk, name=name, sort_order=order) for order, _, pk, name in sorted(items)]
-        for model, items in zip(_SMALL_TAXONOMIES, lists, strict=True)
+    for kind, pk, name, sort_order, tiebreak, parent in rows:
+        lists[kind].append((sort_order, tiebreak, pk, name, parent))
+    municipalities, categories, target_groups, features = (
+        [model(pk=pk, name=name, sort_order=order) for order, _, pk, name, _ in sorted(items)]
+        for model, items in zip(_SMALL_TAXONOMIES[:4], lists[:4], strict=True)
     )
+    by_id = {category.pk: category for category in categories}
+    service_types = sorted(
+        (
+            ServiceType(pk=pk, name=name, sort_order=order, category=by_id[parent])
+            for order, _, pk, name, parent in lists[4]
+        ),
+        key=lambda s: (s.category.sort_order, s.sort_order, s.pk),
+    )
+    return municipalities, categories, target_groups, features, service_types
 
 
 class FacilitySearch:
@@ -104,10 +114,13 @@ class FacilitySearch:
         self.notes = []
         get = request.GET
 
-        (self.municipalities, self.categories, self.target_groups, self.features) = (
-            _small_taxonomies()
-        )
-        self.service_types = list(ServiceType.objects.select_related("category"))
+        (
+            self.municipalities,
+            self.categories,
+            self.target_groups,
+            self.features,
+            self.service_types,
+        ) = _small_taxonomies()
 
         self.selected = {
             "muni": _ids(request, "muni", {m.pk for m in self.municipalities}, self.notes),

@@ -11,11 +11,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
+from . import routing
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 from .forms import inline_rows_problem, unreadable_fields
 from .kana import has_kanji, is_kana
 from .listing import page_tree
-from . import routing
 from .privacy import is_public, view_restrictions
 from .text import clean_form_data, clean_instance
 

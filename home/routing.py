@@ -39,7 +39,9 @@ def _pages_on_the_way(request, start, components):
     missing = [prefix for prefix in prefixes if prefix not in known]
     if missing:
         site = Site.find_for_request(request)
-        at_root = site is not None and start.pk == site.root_page_id and MENU_KEY not in request.__dict__
+        at_root = (
+            site is not None and start.pk == site.root_page_id and MENU_KEY not in request.__dict__
+        )
         condition = Page.objects.filter(url_path__in=missing, path__startswith=start.path)
         if at_root:
             # The menu's pages (the home page's children) come with the same query.
@@ -60,7 +62,11 @@ def descend(start, request, components):
     found = _pages_on_the_way(request, start, components)
     parent, used = start, 0
     for child in found:
-        if child is None or child.depth != parent.depth + 1 or not child.path.startswith(parent.path):
+        if (
+            child is None
+            or child.depth != parent.depth + 1
+            or not child.path.startswith(parent.path)
+        ):
             break
         child._cached_parent_obj = parent
         parent, used = child, used + 1

@@ -606,6 +606,34 @@ class TestInChromium:
         assert page.locator("#facility-map .leaflet-marker-icon").count() == 2
         assert page.locator(".facility-card").count() == 2
 
+    def test_many_facilities_show_as_groups_until_zoomed_in(
+        self, live_server, page, small_directory, settings
+    ):
+        settings.FACILITY_MAP_MAX_MARKERS = 3
+        index, _ = small_directory
+        network = Network(page, live_server)
+        page.goto(f"{live_server.url}{index.url}?view=map")
+        self.wait_for_map(
+            page,
+            "地図に6件の事業所を、近くの事業所ごとにまとめて表示しています。"
+            "拡大すると1件ずつ表示します。",
+        )
+        groups = page.locator("#facility-map .facility-cluster")
+        singles = "#facility-map .leaflet-marker-icon:not(.facility-cluster)"
+        assert groups.count() >= 1
+        assert page.locator(singles).count() == 0
+        assert_no_axe_violations(page)
+        # Choosing a group by keyboard zooms to it; the map asks for the visible area and
+        # shows the facilities there one by one.
+        groups.first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => document.querySelectorAll('{singles}').length > 0")
+        page.wait_for_function(
+            "() => /^地図に\\d+件の事業所を表示しています。$/"
+            ".test(document.querySelector('#facility-map-status').textContent)"
+        )
+        assert network.unexpected == []
+
     def test_marker_popups_open_with_the_keyboard(self, live_server, page, small_directory):
         index, pages = small_directory
         Network(page, live_server)

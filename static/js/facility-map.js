@@ -378,13 +378,21 @@
         iconSize: [40, 40],
       });
       var marker = L.marker([cluster.lat, cluster.lng], { icon: icon, title: label }).addTo(layer);
+      function zoomIn() {
+        map.fitBounds(cluster.bounds, { padding: [30, 30], maxZoom: config.maxZoom });
+      }
+      marker.on("click", zoomIn);
       var element = marker.getElement();
       if (element) {
         element.setAttribute("aria-label", label);
+        // Leaflet's own Enter only opens popups; a group has none.
+        element.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
+            event.preventDefault();
+            zoomIn();
+          }
+        });
       }
-      marker.on("click", function () {
-        map.fitBounds(cluster.bounds, { padding: [30, 30], maxZoom: config.maxZoom });
-      });
     }
 
     function located(data) {

@@ -405,7 +405,16 @@ def scenarios(index):
 
 def print_table(count, rows, seconds):
     print(f"\n## {count:,} facilities (seeding took {seconds:.1f} s)\n")
-    header = ("scenario", "median ms", "p90 ms", "× baseline", "queries", "results", "KB", "gzip KB")
+    header = (
+        "scenario",
+        "median ms",
+        "p90 ms",
+        "× baseline",
+        "queries",
+        "results",
+        "KB",
+        "gzip KB",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|")
     baseline = rows[0][1]["median"]

@@ -3,6 +3,7 @@ from wagtail.models import Site
 
 from .privacy import public
 from .reading_aids import ReadingAids, bar
+from .routing import menu_pages
 
 FOOTER_SLUGS = ("sitemap", "accessibility", "opendata", "yasashii", "yogoshu")
 
@@ -19,11 +20,13 @@ def site_navigation(request):
         if site is None:
             return None, []
         root = site.root_page
-        pages = list(
-            public(root.get_children().live()).only(
-                "title", "url_path", "path", "depth", "slug", "show_in_menus"
+        pages = menu_pages(request)  # fetched with the page when routing passed the home page
+        if pages is None:
+            pages = list(
+                public(root.get_children().live()).only(
+                    "title", "url_path", "path", "depth", "slug", "show_in_menus"
+                )
             )
-        )
         return root, pages
 
     data = SimpleLazyObject(lambda: children())

@@ -11,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
+from . import routing
 from .blocks import RICH_TEXT_FEATURES, StandardStreamBlock
 from .content_checks import is_publishing, refuse_publishing
 from .forms import inline_rows_problem, unreadable_fields
@@ -109,6 +110,24 @@ class BasePage(Page):
             len(restrictions)  # evaluated now; exists() and iteration reuse the rows
             self._view_restrictions = restrictions
         return self._view_restrictions
+
+    def route(self, request, path_components):
+        if path_components:
+            return routing.descend(self, request, path_components)
+        return super().route(request, path_components)
+
+    route.follows_children_only = True
+
+    def breadcrumb_ancestors(self):
+        """The page's ancestors from the root down: those routing found on the way to it
+        (no query), else from the database."""
+        chain, page = [], self
+        while (parent := page.__dict__.get("_cached_parent_obj")) is not None:
+            chain.insert(0, parent)
+            page = parent
+        if chain and chain[0].depth <= 2:
+            return chain
+        return self.get_ancestors()
 
     summary = models.TextField(
         "概要",

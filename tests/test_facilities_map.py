@@ -244,6 +244,83 @@ def test_map_view_renders_the_map_element_and_the_list(client, directory):
     assert "facility-map.js" not in list_body
 
 
+@pytest.mark.django_db
+def test_markers_above_the_limit_come_as_groups_on_a_bounded_grid(client, directory, settings):
+    from facilities.models.search import MARKER_GRID
+
+    index, pages = directory
+    settings.FACILITY_MAP_MAX_MARKERS = 5
+    data = marker_data(client, index, {})
+    assert data["facilities"] == []
+    clusters = data["clusters"]
+    assert 1 < len(clusters) <= MARKER_GRID * MARKER_GRID
+    assert data["count"] == sum(c["count"] for c in clusters) == 23
+    located = [p for p in pages if p.has_location]
+    for cluster in clusters:
+        (south, west), (north, east) = cluster["bounds"]
+        inside = [
+            p
+            for p in located
+            if south <= float(p.latitude) <= north and west <= float(p.longitude) <= east
+        ]
+        assert len(inside) >= cluster["count"]
+        assert south <= cluster["lat"] <= north and west <= cluster["lng"] <= east
+    # Filters apply to the groups as to the list.
+    params = {"muni": [pk_of(Municipality, "本庄市")]}
+    expected = [i for i in list_ids(client, index, params) if i in {p.pk for p in located}]
+    assert marker_data(client, index, params)["count"] == len(expected) == 6
+    # At or below the limit the facilities come one by one, as before.
+    settings.FACILITY_MAP_MAX_MARKERS = 6
+    assert sorted(f["id"] for f in marker_data(client, index, params)["facilities"]) == sorted(
+        expected
+    )
+
+
+@pytest.mark.django_db
+def test_markers_json_does_not_grow_with_the_facilities_above_the_limit(
+    client, directory, settings
+):
+    index, _ = directory
+    settings.FACILITY_MAP_MAX_MARKERS = 3
+    few = client.get(index.url + "markers/").content
+    for i in range(24, 60):
+        lat, lng = coordinates(i)
+        FacilityPageFactory(
+            parent=index,
+            slug=f"more-{i}",
+            title=f"追加事業所{i}",
+            municipality=Municipality.objects.get(name="本庄市"),
+            latitude=lat,
+            longitude=f"{139.05 + (i % 7) * 0.01:.6f}",
+        )
+    many = client.get(index.url + "markers/")
+    assert many.json()["count"] == 23 + 36
+    # The same grid of groups: the answer's size is bounded by the grid, not the facilities.
+    assert len(many.content) < 2 * len(few) + 2000
+
+
+@pytest.mark.django_db
+def test_markers_for_the_visible_area(client, directory, settings):
+    index, pages = directory
+    located = [p for p in pages if p.has_location]
+    # Leaflet's order: west, south, east, north. The first column of points (lng 139.05).
+    bbox = "139.04,36.14,139.06,36.26"
+    inside = sorted(p.pk for p in located if float(p.longitude) < 139.06)
+    assert 0 < len(inside) < len(located)
+    data = marker_data(client, index, {"bbox": bbox})
+    assert sorted(f["id"] for f in data["facilities"]) == inside
+    assert data["count"] == len(inside)
+    # Too many in view: groups, only of what is in view.
+    settings.FACILITY_MAP_MAX_MARKERS = 2
+    data = marker_data(client, index, {"bbox": bbox})
+    assert data["count"] == len(inside)
+    assert all(139.04 <= c["lng"] <= 139.06 for c in data["clusters"])
+    # A malformed or impossible area is ignored: every facility.
+    settings.FACILITY_MAP_MAX_MARKERS = 400
+    for bad in ("abc", "1,2,3", "139.06,36.14,139.04,36.26", "nan,36,139,37", "1,2,3,4,5"):
+        assert marker_data(client, index, {"bbox": bad})["count"] == 23, bad
+
+
 # --- Admin: taxonomy snippets and the picker's settings -----------------------------------
 
 
@@ -528,6 +605,34 @@ class TestInChromium:
         self.wait_for_map(page, "地図に2件の事業所を表示しています。")
         assert page.locator("#facility-map .leaflet-marker-icon").count() == 2
         assert page.locator(".facility-card").count() == 2
+
+    def test_many_facilities_show_as_groups_until_zoomed_in(
+        self, live_server, page, small_directory, settings
+    ):
+        settings.FACILITY_MAP_MAX_MARKERS = 3
+        index, _ = small_directory
+        network = Network(page, live_server)
+        page.goto(f"{live_server.url}{index.url}?view=map")
+        self.wait_for_map(
+            page,
+            "地図に6件の事業所を、近くの事業所ごとにまとめて表示しています。"
+            "拡大すると1件ずつ表示します。",
+        )
+        groups = page.locator("#facility-map .facility-cluster")
+        singles = "#facility-map .leaflet-marker-icon:not(.facility-cluster)"
+        assert groups.count() >= 1
+        assert page.locator(singles).count() == 0
+        assert_no_axe_violations(page)
+        # Choosing a group by keyboard zooms to it; the map asks for the visible area and
+        # shows the facilities there one by one.
+        groups.first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => document.querySelectorAll('{singles}').length > 0")
+        page.wait_for_function(
+            "() => /^地図に\\d+件の事業所を表示しています。$/"
+            ".test(document.querySelector('#facility-map-status').textContent)"
+        )
+        assert network.unexpected == []
 
     def test_marker_popups_open_with_the_keyboard(self, live_server, page, small_directory):
         index, pages = small_directory

@@ -369,6 +369,9 @@ FACILITY_MAP_ATTRIBUTION = os.environ.get(
     '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
 )
 FACILITY_MAP_CENTER = (36.215, 139.15)
+# The markers JSON lists at most this many facilities one by one; above it, it groups them on a
+# grid (facilities/models/search.py), so its size stays bounded whatever the number of facilities.
+FACILITY_MAP_MAX_MARKERS = 400
 
 # --- The read-only JSON API (opendata/api.py, /api/v1/) -------------------------------------
 # Any site may read it from a browser: GET only, no cookies sent across origins.

@@ -50,7 +50,7 @@ class FacilityIndexPage(QRCodeRoutesMixin, BasePage):
     def markers(self, request):
         search = FacilitySearch(self, request)
         response = JsonResponse(
-            {"count": len(search.markers), "notes": search.notes, "facilities": search.markers},
+            {"count": search.map_data["count"], "notes": search.notes, **search.map_data},
             json_dumps_params={"ensure_ascii": False},
         )
         return response

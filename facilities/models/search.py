@@ -9,9 +9,24 @@ number of results and every option's count (conditional counts), and one
 query the page of results with its related rows prefetched.
 """
 
+import math
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, F, IntegerField, Prefetch, Q, Value
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast, Floor
 from django.utils.functional import cached_property
 from wagtail import hooks
 
@@ -31,6 +46,8 @@ from .taxonomy import Feature, Municipality, ServiceCategory, ServiceType, Targe
 PER_PAGE = 20
 MAX_KEYWORD_MATCHES = 5000
 MAX_VALUES = 50
+# Above FACILITY_MAP_MAX_MARKERS facilities, the map shows groups on this many cells a side.
+MARKER_GRID = 16
 SORTS = {"kana": "50音順", "muni": "市町順", "updated": "情報更新の新しい順"}
 
 
@@ -70,29 +87,41 @@ def _ids(request, param, valid_ids, notes):
     return chosen
 
 
-_SMALL_TAXONOMIES = (Municipality, ServiceCategory, TargetGroup, Feature)
+_SMALL_TAXONOMIES = (Municipality, ServiceCategory, TargetGroup, Feature, ServiceType)
 
 
 def _small_taxonomies():
-    """市町, サービスの区分, 対象者 and 特徴 (id and name, each in its model's order) in one
-    query: a UNION of the four small tables."""
+    """市町, サービスの区分, 対象者, 特徴 and サービスの種類 (id and name, each in its model's
+    order; a service type with its category) in one query: a UNION of the five small tables."""
     parts = [
         model.objects.order_by()
         .annotate(
             kind=Value(n, output_field=IntegerField()),
             tiebreak=F("code") if model is Municipality else Value("", output_field=CharField()),
+            parent=F("category_id")
+            if model is ServiceType
+            else Value(0, output_field=IntegerField()),
         )
-        .values_list("kind", "pk", "name", "sort_order", "tiebreak")
+        .values_list("kind", "pk", "name", "sort_order", "tiebreak", "parent")
         for n, model in enumerate(_SMALL_TAXONOMIES)
     ]
     rows = parts[0].union(*parts[1:], all=True)
     lists = [[] for _ in _SMALL_TAXONOMIES]
-    for kind, pk, name, sort_order, tiebreak in rows:
-        lists[kind].append((sort_order, tiebreak, pk, name))
-    return tuple(
-        [model(pk=pk, name=name, sort_order=order) for order, _, pk, name in sorted(items)]
-        for model, items in zip(_SMALL_TAXONOMIES, lists, strict=True)
+    for kind, pk, name, sort_order, tiebreak, parent in rows:
+        lists[kind].append((sort_order, tiebreak, pk, name, parent))
+    municipalities, categories, target_groups, features = (
+        [model(pk=pk, name=name, sort_order=order) for order, _, pk, name, _ in sorted(items)]
+        for model, items in zip(_SMALL_TAXONOMIES[:4], lists[:4], strict=True)
     )
+    by_id = {category.pk: category for category in categories}
+    service_types = sorted(
+        (
+            ServiceType(pk=pk, name=name, sort_order=order, category=by_id[parent])
+            for order, _, pk, name, parent in lists[4]
+        ),
+        key=lambda s: (s.category.sort_order, s.sort_order, s.pk),
+    )
+    return municipalities, categories, target_groups, features, service_types
 
 
 class FacilitySearch:
@@ -104,10 +133,13 @@ class FacilitySearch:
         self.notes = []
         get = request.GET
 
-        (self.municipalities, self.categories, self.target_groups, self.features) = (
-            _small_taxonomies()
-        )
-        self.service_types = list(ServiceType.objects.select_related("category"))
+        (
+            self.municipalities,
+            self.categories,
+            self.target_groups,
+            self.features,
+            self.service_types,
+        ) = _small_taxonomies()
 
         self.selected = {
             "muni": _ids(request, "muni", {m.pk for m in self.municipalities}, self.notes),
@@ -355,9 +387,53 @@ class FacilitySearch:
     # --- map -------------------------------------------------------------------
 
     @cached_property
-    def markers(self):
-        """Every matching facility with a location, as plain data for the map."""
+    def bbox(self):
+        """The map's visible area from ``?bbox=west,south,east,north`` (Leaflet's order), or
+        None: the markers then cover every matching facility. A malformed value is ignored."""
+        parts = self.request.GET.get("bbox", "").split(",")
+        try:
+            west, south, east, north = (float(part) for part in parts)
+        except ValueError:
+            return None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            return None
+        if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+            return None
+        return west, south, east, north
+
+    def _located(self):
         located = self.filtered().exclude(latitude=None).exclude(longitude=None)
+        if self.bbox:
+            west, south, east, north = self.bbox
+            located = located.filter(
+                latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+            )
+        return located
+
+    @cached_property
+    def map_data(self):
+        """What the map's markers JSON holds besides the notes: every matching facility with a
+        location (in the visible area when ``bbox`` is given) as a marker, or, when there are
+        more than ``FACILITY_MAP_MAX_MARKERS``, groups on a grid of at most
+        ``MARKER_GRID`` × ``MARKER_GRID`` cells over them, each with its number of
+        facilities. Either way the answer's size does not grow with the number of facilities."""
+        limit = settings.FACILITY_MAP_MAX_MARKERS
+        markers = self._markers(limit + 1)
+        if len(markers) <= limit:
+            return {"count": len(markers), "facilities": markers}
+        clusters = self._clusters()
+        return {
+            "count": sum(c["count"] for c in clusters),
+            "facilities": [],
+            "clusters": clusters,
+        }
+
+    @property
+    def markers(self):
+        return self.map_data["facilities"]
+
+    def _markers(self, limit):
+        located = self._located()
         pages = located.order_by("kana_sort", "pk").values(
             "pk",
             "title",
@@ -369,10 +445,12 @@ class FacilitySearch:
             "address",
             "phone",
         )
-        pages = list(pages)
+        pages = list(pages[:limit])
+        if len(pages) == limit:
+            return pages  # too many to show one by one; the caller groups them
         services = {}
         for page_id, name in (
-            FacilityService.objects.filter(page__in=located.order_by().values("pk"))
+            FacilityService.objects.filter(page__in=[p["pk"] for p in pages])
             .order_by("page_id", "sort_order", "pk")
             .values_list("page_id", "service_type__name")
         ):
@@ -394,4 +472,48 @@ class FacilitySearch:
                 "services": services.get(p["pk"], []),
             }
             for p in pages
+        ]
+
+    def _clusters(self):
+        """The located facilities counted by grid cell over the visible area (or over all of
+        them), each group at its facilities' mean position with the box they lie in."""
+        located = self._located().order_by()
+        lat = Cast("latitude", FloatField())
+        lng = Cast("longitude", FloatField())
+        if self.bbox:
+            west, south, east, north = self.bbox
+        else:
+            extent = located.aggregate(south=Min(lat), north=Max(lat), west=Min(lng), east=Max(lng))
+            south, north, west, east = (extent[k] for k in ("south", "north", "west", "east"))
+        # A cell a little larger than 1/GRID of the extent keeps the last row in the grid.
+        height = max(north - south, 1e-6) / MARKER_GRID * 1.0001
+        width = max(east - west, 1e-6) / MARKER_GRID * 1.0001
+        cells = (
+            located.annotate(
+                row=Floor((lat - Value(south)) / Value(height)),
+                col=Floor((lng - Value(west)) / Value(width)),
+            )
+            .values("row", "col")
+            .annotate(
+                n=Count("pk"),
+                lat=Avg(lat),
+                lng=Avg(lng),
+                south=Min(lat),
+                north=Max(lat),
+                west=Min(lng),
+                east=Max(lng),
+            )
+            .order_by("row", "col")
+        )
+        return [
+            {
+                "lat": round(c["lat"], 6),
+                "lng": round(c["lng"], 6),
+                "count": c["n"],
+                "bounds": [
+                    [round(c["south"], 6), round(c["west"], 6)],
+                    [round(c["north"], 6), round(c["east"], 6)],
+                ],
+            }
+            for c in cells
         ]

@@ -121,6 +121,12 @@
       return "地図に" + n + "件の事業所を表示しています。";
     },
     none: "条件に合う事業所のうち、地図に表示できる事業所はありません。",
+    grouped: function (n) {
+      return "地図に" + n + "件の事業所を、近くの事業所ごとにまとめて表示しています。拡大すると1件ずつ表示します。";
+    },
+    cluster: function (n) {
+      return n + "件の事業所(選ぶと拡大します)";
+    },
     one: function (name) {
       return "地図に「" + name + "」の場所を表示しています。";
     },
@@ -357,19 +363,102 @@
       window.setTimeout(announce, SLOW_TILES_MS);
     }
 
-    function addMarker(L, point, name, popup) {
-      var marker = L.marker(point, { alt: name, title: name }).bindPopup(popup).addTo(map);
+    function addMarker(L, point, name, popup, layer) {
+      var marker = L.marker(point, { alt: name, title: name }).bindPopup(popup).addTo(layer || map);
       addKeyboardSupport(marker);
     }
 
-    function showFacilities(L, data) {
-      var facilities = (data && data.facilities) || [];
-      makeMap(L);
-      var located = facilities.filter(function (facility) {
+    // A group of facilities (more than the server lists one by one): its number, and a
+    // click or Enter zooms to where they are.
+    function addCluster(L, cluster, layer) {
+      var label = MESSAGES.cluster(cluster.count);
+      var icon = L.divIcon({
+        className: "facility-cluster",
+        html: "<span>" + Number(cluster.count) + "</span>",
+        iconSize: [40, 40],
+      });
+      var marker = L.marker([cluster.lat, cluster.lng], { icon: icon, title: label }).addTo(layer);
+      function zoomIn() {
+        map.fitBounds(cluster.bounds, { padding: [30, 30], maxZoom: config.maxZoom });
+      }
+      marker.on("click", zoomIn);
+      var element = marker.getElement();
+      if (element) {
+        element.setAttribute("aria-label", label);
+        // Leaflet's own Enter only opens popups; a group has none.
+        element.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
+            event.preventDefault();
+            zoomIn();
+          }
+        });
+      }
+    }
+
+    function located(data) {
+      return ((data && data.facilities) || []).filter(function (facility) {
         return isFinite(Number(facility.lat)) && isFinite(Number(facility.lng));
       });
-      var bounds = located.map(function (facility) {
+    }
+
+    function clustersOf(data) {
+      return ((data && data.clusters) || []).filter(function (cluster) {
+        return isFinite(Number(cluster.lat)) && isFinite(Number(cluster.lng));
+      });
+    }
+
+    function draw(L, layer, facilities, clusters) {
+      layer.clearLayers();
+      facilities.forEach(function (facility) {
+        var point = [Number(facility.lat), Number(facility.lng)];
+        addMarker(L, point, facility.name, facilityPopup(facility), layer);
+      });
+      clusters.forEach(function (cluster) {
+        addCluster(L, cluster, layer);
+      });
+    }
+
+    function statusFor(data, facilities, clusters) {
+      if (clusters.length) {
+        return MESSAGES.grouped(Number(data.count) || 0);
+      }
+      return facilities.length ? MESSAGES.shown(facilities.length) : MESSAGES.none;
+    }
+
+    /*
+     * With many facilities the server answers with groups; the map then asks again for
+     * the visible area (?bbox=) whenever it is moved or zoomed, and shows the facilities
+     * one by one once few enough are in view.
+     */
+    function followView(L, layer, url) {
+      var asked = 0;
+      map.on("moveend", function () {
+        var mine = (asked += 1);
+        var separator = url.indexOf("?") === -1 ? "?" : "&";
+        var bbox = map.getBounds().pad(0.1).toBBoxString();
+        fetchMarkers(url + separator + "bbox=" + encodeURIComponent(bbox))
+          .then(function (data) {
+            if (mine !== asked || !map) {
+              return;
+            }
+            var facilities = located(data);
+            var clusters = clustersOf(data);
+            draw(L, layer, facilities, clusters);
+            setStatus(statusFor(data, facilities, clusters));
+          })
+          .catch(warn);
+      });
+    }
+
+    function showFacilities(L, data, url) {
+      makeMap(L);
+      var facilities = located(data);
+      var clusters = clustersOf(data);
+      var bounds = facilities.map(function (facility) {
         return [Number(facility.lat), Number(facility.lng)];
+      });
+      clusters.forEach(function (cluster) {
+        bounds.push(cluster.bounds[0], cluster.bounds[1]);
       });
       if (bounds.length === 1) {
         map.setView(bounds[0], config.pointZoom - 1);
@@ -378,10 +467,12 @@
       } else {
         map.setView(config.center, config.zoom);
       }
-      located.forEach(function (facility, i) {
-        addMarker(L, bounds[i], facility.name, facilityPopup(facility));
-      });
-      addTiles(L, bounds.length ? MESSAGES.shown(bounds.length) : MESSAGES.none);
+      var layer = L.layerGroup().addTo(map);
+      draw(L, layer, facilities, clusters);
+      if (clusters.length) {
+        followView(L, layer, url);
+      }
+      addTiles(L, statusFor(data, facilities, clusters));
     }
 
     function showOne(L) {
@@ -403,12 +494,11 @@
       return;
     }
     var leaflet = loadLeaflet(config, false);
+    var markersUrl = container.getAttribute("data-markers-url");
     var work = isList
-      ? Promise.all([leaflet, fetchMarkers(container.getAttribute("data-markers-url"))]).then(
-          function (results) {
-            showFacilities(results[0], results[1]);
-          }
-        )
+      ? Promise.all([leaflet, fetchMarkers(markersUrl)]).then(function (results) {
+          showFacilities(results[0], results[1], markersUrl);
+        })
       : leaflet.then(showOne);
     work.catch(function (error) {
       warn(error);

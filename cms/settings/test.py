@@ -13,6 +13,9 @@ STORAGES = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    # Wagtail keeps renditions by image id; a later test's image with a reused id must not get
+    # an earlier test's rendition.
+    "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 # The page cache is off so that no test sees another's stored pages; tests/test_page_cache.py
 # turns it on.

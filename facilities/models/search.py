@@ -24,9 +24,10 @@ from django.db.models import (
     Min,
     Prefetch,
     Q,
+    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Floor
+from django.db.models.functions import Cast, Floor, Greatest
 from django.utils.functional import cached_property
 from wagtail import hooks
 
@@ -481,17 +482,32 @@ class FacilitySearch:
         lat = Cast("latitude", FloatField())
         lng = Cast("longitude", FloatField())
         if self.bbox:
-            west, south, east, north = self.bbox
+            west, south, east, north = (Value(v) for v in self.bbox)
         else:
-            extent = located.aggregate(south=Min(lat), north=Max(lat), west=Min(lng), east=Max(lng))
-            south, north, west, east = (extent[k] for k in ("south", "north", "west", "east"))
+            # The extent of all of them, as subqueries of the one query below (so grouping
+            # costs as many queries as the markers and their services do).
+            def extent(aggregate, expression):
+                return Subquery(
+                    located.annotate(whole=Value(1))
+                    .values("whole")
+                    .annotate(value=aggregate(expression))
+                    .values("value")[:1],
+                    output_field=FloatField(),
+                )
+
+            south, north, west, east = (
+                extent(Min, lat),
+                extent(Max, lat),
+                extent(Min, lng),
+                extent(Max, lng),
+            )
         # A cell a little larger than 1/GRID of the extent keeps the last row in the grid.
-        height = max(north - south, 1e-6) / MARKER_GRID * 1.0001
-        width = max(east - west, 1e-6) / MARKER_GRID * 1.0001
+        height = Greatest(north - south, Value(1e-6)) / Value(MARKER_GRID / 1.0001)
+        width = Greatest(east - west, Value(1e-6)) / Value(MARKER_GRID / 1.0001)
         cells = (
             located.annotate(
-                row=Floor((lat - Value(south)) / Value(height)),
-                col=Floor((lng - Value(west)) / Value(width)),
+                row=Floor((lat - south) / height),
+                col=Floor((lng - west) / width),
             )
             .values("row", "col")
             .annotate(

@@ -45,7 +45,8 @@ test: install-dev system-deps
 	$(BIN)/python -m pytest -q -rs -n auto --dist worksteal
 
 docs-screenshots: install-dev system-deps
-	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_council_browser.py tests/test_editor_guide_browser.py
+	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_council_browser.py tests/test_editor_guide_browser.py \
+		tests/test_offices_browser.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -407,7 +407,11 @@ def test_facility_editor_turns_two_factor_login_on_in_the_account_settings(live_
 
 GUIDE = ROOT / "docs" / "editor-guide.md"
 IMAGES = ROOT / "docs" / "images"
-SHOOTING_TESTS = ("test_council_browser.py", "test_editor_guide_browser.py")
+SHOOTING_TESTS = (
+    "test_council_browser.py",
+    "test_editor_guide_browser.py",
+    "test_offices_browser.py",
+)
 PICTURE_NAME = re.compile(r"""["'](\d\d-[a-z0-9-]+)["']""")
 
 

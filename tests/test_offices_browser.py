@@ -12,6 +12,7 @@ from editorial.roles import SECRETARIAT
 from tests.axe import assert_no_axe_violations
 from tests.factories import FacilityIndexPageFactory, FacilityPageFactory, VacancyPageFactory
 from tests.live import live_db
+from tests.test_council_browser import shot
 from tests.twofactor import app_code, app_device, enter_code
 
 pytestmark = [pytest.mark.browser, live_db]
@@ -64,8 +65,10 @@ def test_an_invited_office_makes_its_account_and_reaches_only_its_facility(
     page.get_by_role("button", name="招待のメールを送る").click()
     assert "メールアドレスを入力してください。" in page.get_by_role("alert").inner_text()
     assert_no_axe_violations(page)
+    page.goto(live_server.url + "/admin/offices/invite/")
     page.get_by_label("メールアドレス(必須)").fill("staff@example.jp")
     page.get_by_label("サンプルさくらホーム").check()
+    shot(page, "26-office-invite")
     page.get_by_role("button", name="招待のメールを送る").click()
     page.wait_for_url("**/admin/offices/")
     assert "staff@example.jp" in page.inner_text("main")
@@ -80,6 +83,8 @@ def test_an_invited_office_makes_its_account_and_reaches_only_its_facility(
     page.get_by_label("ユーザー名(必須)").fill("sakura")
     page.get_by_label("パスワード(必須)").fill("sakura-saku-2026")
     page.get_by_label("パスワード(確認のためもう一度)(必須)").fill("sakura-chiru-2026")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shot(page, "27-office-accept")
     page.get_by_role("button", name="アカウントを作る").click()
     assert "2つのパスワードが一致しません。" in page.get_by_role("alert").inner_text()
     assert_no_axe_violations(page)
@@ -102,8 +107,10 @@ def test_an_invited_office_makes_its_account_and_reaches_only_its_facility(
     assert_no_axe_violations(page)
     sidebar = page.locator("#wagtail-sidebar").inner_text()
     assert "担当する事業所" in sidebar and "ページ" not in sidebar and "画像" not in sidebar
+    shot(page, "28-office-facilities")
 
     page.get_by_role("link", name="今月の空き情報を入力する").click()
     page.wait_for_url("**/admin/vacancies/monthly/**")
     main = page.inner_text("main")
     assert "サンプルさくらホーム" in main and "サンプルひまわり園" not in main
+    shot(page, "29-office-vacancy-monthly")

@@ -6,6 +6,8 @@ post-migrate signal during that flush; ``conftest._restore_migration_data``
 then brings back what the migrations had created before the next test.
 """
 
+import time
+
 import pytest
 from django.conf import settings
 
@@ -70,3 +72,19 @@ def _restore(connection, data):
                 through._base_manager.bulk_create(objects)
     connection.check_constraints()
     ContentType.objects.clear_cache()
+
+
+def wait_until(page, expression, arg=None, timeout=30.0):
+    """Poll ``expression`` (or a function string called with ``arg``) until it is truthy.
+
+    Playwright's ``wait_for_function`` runs its predicate through the page's ``eval``, which
+    the site's Content-Security-Policy refuses; ``page.evaluate`` is not bound by it.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression) if arg is None else page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{timeout:.0f} 秒待っても次が成り立ちません: {expression}")
+        page.wait_for_timeout(50)

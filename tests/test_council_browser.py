@@ -22,7 +22,7 @@ from tests.factories import (
     report_point,
     stream,
 )
-from tests.live import live_db
+from tests.live import live_db, wait_until
 from tests.twofactor import app_device, enter_code
 
 pytestmark = [pytest.mark.browser, live_db]
@@ -143,10 +143,11 @@ def shot(target, name):
     page = getattr(target, "page", target)
     # Let messages, menus and dialogs finish sliding in (short animations only:
     # spinners and slow background effects never settle).
-    page.wait_for_function(
+    wait_until(
+        page,
         """() => document.getAnimations().every(
             a => a.playState !== "running" || a.effect.getComputedTiming().endTime > 2000
-        )"""
+        )""",
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

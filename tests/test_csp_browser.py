@@ -20,7 +20,7 @@ from tests.factories import (
     VacancyFigureFactory,
     VacancyPageFactory,
 )
-from tests.live import live_db
+from tests.live import live_db, wait_until
 from vacancies.models import month_start, previous_month
 
 pytestmark = [pytest.mark.browser, live_db]
@@ -196,7 +196,7 @@ def test_an_inline_script_is_blocked_and_reported(live_server, page, site):
           document.body.appendChild(div);
         }"""
     )
-    page.wait_for_function("window.__cspViolations.length >= 2")
+    wait_until(page, "window.__cspViolations.length >= 2")
     assert page.evaluate("window.__inlineRan === true") is False
     directives = " ".join(watch.violations())
     assert "script-src" in directives

@@ -32,7 +32,7 @@ from facilities.models import (
 from facilities.validators import DISTRICT_BOUNDS
 from tests.axe import assert_no_axe_violations
 from tests.factories import FacilityIndexPageFactory, FacilityPageFactory
-from tests.live import live_db
+from tests.live import live_db, wait_until
 from tests.twofactor import app_device, enter_code
 
 B = "就労継続支援B型"
@@ -558,8 +558,10 @@ class TestInChromium:
 
     def wait_for_map(self, page, text):
         page.wait_for_selector('#facility-map[data-map-state="ready"]')
-        page.wait_for_function(
-            "text => document.querySelector('#facility-map-status').textContent === text", arg=text
+        wait_until(
+            page,
+            "text => document.querySelector('#facility-map-status').textContent === text",
+            arg=text,
         )
 
     def test_map_view_shows_every_located_facility(self, live_server, page, small_directory):
@@ -627,10 +629,11 @@ class TestInChromium:
         # shows the facilities there one by one.
         groups.first.focus()
         page.keyboard.press("Enter")
-        page.wait_for_function(f"() => document.querySelectorAll('{singles}').length > 0")
-        page.wait_for_function(
+        wait_until(page, f"() => document.querySelectorAll('{singles}').length > 0")
+        wait_until(
+            page,
             "() => /^地図に\\d+件の事業所を表示しています。$/"
-            ".test(document.querySelector('#facility-map-status').textContent)"
+            ".test(document.querySelector('#facility-map-status').textContent)",
         )
         assert network.unexpected == []
 
@@ -677,7 +680,8 @@ class TestInChromium:
         index, _ = small_directory
         network = Network(page, live_server, tiles="fail")
         page.goto(f"{live_server.url}{index.url}?view=map")
-        page.wait_for_function(
+        wait_until(
+            page,
             "text => document.querySelector('#facility-map-status').textContent === text",
             arg=FAILED,
         )
@@ -692,9 +696,10 @@ class TestInChromium:
         _, pages = small_directory
         Network(page, live_server, tiles="fail")
         page.goto(live_server.url + pages[0].url)
-        page.wait_for_function(
+        wait_until(
+            page,
             "() => document.querySelector('#facility-map-status').textContent"
-            ".startsWith('地図を読み込めませんでした。')"
+            ".startsWith('地図を読み込めませんでした。')",
         )
         assert page.locator("#facility-map").is_hidden()
         assert page.locator(".facts dd", has_text="本庄1-1-1").is_visible()
@@ -706,7 +711,8 @@ class TestInChromium:
         index, _ = small_directory
         network = Network(page, live_server, block=[blocked])
         page.goto(f"{live_server.url}{index.url}?view=map")
-        page.wait_for_function(
+        wait_until(
+            page,
             "text => document.querySelector('#facility-map-status').textContent === text",
             arg=FAILED,
         )
@@ -720,7 +726,8 @@ class TestInChromium:
         index, _ = small_directory
         Network(page, live_server, block=[index.url + "markers/"])
         page.goto(f"{live_server.url}{index.url}?view=map")
-        page.wait_for_function(
+        wait_until(
+            page,
             "text => document.querySelector('#facility-map-status').textContent === text",
             arg=FAILED,
         )
@@ -814,7 +821,8 @@ class TestInChromium:
         # Typing moves the marker to the new point, which the map pans to.
         page.fill("#id_latitude", "36.200000")
         page.fill("#id_longitude", "139.180000")
-        page.wait_for_function(
+        wait_until(
+            page,
             """() => {
                 const map = document.querySelector('#facility-location-map').getBoundingClientRect();
                 const icon = document.querySelector('#facility-location-map .leaflet-marker-icon')
@@ -822,7 +830,7 @@ class TestInChromium:
                 const x = icon.left + icon.width / 2, y = icon.bottom;
                 return Math.abs(x - (map.left + map.width / 2)) < 3
                     && Math.abs(y - (map.top + map.height / 2)) < 3;
-            }"""
+            }""",
         )
 
         # Saving keeps the clicked point.

@@ -2,6 +2,7 @@
 
 from editorial.roles import SECRETARIAT
 from tests.factories import CommitteePageFactory, CouncilIndexPageFactory
+from tests.live import wait_until
 from tests.test_council_browser import log_in, member
 
 
@@ -22,9 +23,10 @@ def test_agenda_items_are_added_with_the_button_that_says_so(live_server, page, 
     title.wait_for()
     title.fill("相談支援体制について")
     # Every add button, the new ones between and after the items too, says what it does.
-    page.wait_for_function(
+    wait_until(
+        page,
         """() => [...document.querySelectorAll('[data-contentpath="agenda"] button.c-sf-add-button')]
-                 .every(b => b.textContent.includes("議題を追加"))"""
+                 .every(b => b.textContent.includes("議題を追加"))""",
     )
     assert page.get_by_role("button", name="議題を追加").count() >= 2
     assert page.locator("#id_slug").count() == 0

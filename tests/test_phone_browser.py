@@ -19,7 +19,7 @@ from tests.factories import (
     VacancyFigureFactory,
     VacancyPageFactory,
 )
-from tests.live import live_db
+from tests.live import live_db, wait_until
 from tests.test_facilities_map import Network
 from vacancies.models import month_start, previous_month
 
@@ -81,7 +81,7 @@ def heading_in_first_screen_and_focused(page):
     heading = page.locator("#results")
     box = heading.bounding_box()
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'results'")
+    wait_until(page, "document.activeElement && document.activeElement.id === 'results'")
     return heading
 
 

@@ -18,7 +18,7 @@ from tests.factories import (
     agenda_item,
     stream,
 )
-from tests.live import live_db
+from tests.live import live_db, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -271,9 +271,9 @@ def test_read_aloud_sentence_by_sentence_with_the_sentence_highlighted(live_serv
     assert_no_axe_violations(page)
 
     speech.get_by_role("button", name="開始").click()
-    page.wait_for_function("window.speechSynthesis.said.length === 1")
+    wait_until(page, "window.speechSynthesis.said.length === 1")
     first = said(page)[0]
-    page.wait_for_function("CSS.highlights.has('read-aloud')")
+    wait_until(page, "CSS.highlights.has('read-aloud')")
     assert first.strip() == "全体会・令和5年度第1回"
     assert page.get_by_role("status").inner_text() == "読み上げを始めました。"
 
@@ -285,7 +285,7 @@ def test_read_aloud_sentence_by_sentence_with_the_sentence_highlighted(live_serv
     sentence = next(s for s in said(page) if "上里町" in s)
     assert sentence == "上里町と神川町の委員から、申し込みの手続きについて意見が出されました。"
     assert not any("かみさとまち" in s for s in said(page))
-    page.wait_for_function("window.speechSynthesis.current !== null")
+    wait_until(page, "window.speechSynthesis.current !== null")
     assert highlighted(page).startswith("上里町")
 
     pause = speech.get_by_role("button", name="一時停止")
@@ -313,7 +313,7 @@ def test_read_aloud_controls_pass_axe_in_every_colour(live_server, page, site, b
     speech = page.get_by_role("group", name="読み上げ")
     speech.get_by_role("button", name="開始").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("CSS.highlights.has('read-aloud')")
+    wait_until(page, "CSS.highlights.has('read-aloud')")
     speech.get_by_role("button", name="一時停止").click()
     for i in range(3):
         box = speech.get_by_role("button").nth(i).bounding_box()

@@ -29,10 +29,10 @@ import html
 import logging
 import re
 import threading
-from html.parser import HTMLParser
 
 from django.db import DatabaseError
 
+from .html_copy import CopyingParser
 from .kana import KANA_READING, KANJI, KANJI_RUN, has_kanji, is_kana, to_hiragana
 
 logger = logging.getLogger(__name__)
@@ -323,13 +323,12 @@ def clear_cache():
     _user_dictionary.cache_clear()
 
 
-class _RubyWriter(HTMLParser):
+class _RubyWriter(CopyingParser):
     """Copies HTML as it is, replacing the text nodes outside SKIPPED_ELEMENTS by ruby_html()."""
 
     def __init__(self, version):
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.version = version
-        self.out = []
         self.skipping = []
         self.budget = PAGE_BUDGET
 
@@ -356,18 +355,6 @@ class _RubyWriter(HTMLParser):
         else:
             self.budget -= len(data)
             self.out.append(ruby_html(data, self.version))
-
-    def handle_comment(self, data):
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl):
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data):
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data):
-        self.out.append(f"<![{data}]>")
 
 
 def _rewrite(fragment, version):

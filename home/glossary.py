@@ -25,13 +25,14 @@ import logging
 import re
 import secrets
 import unicodedata
-from html.parser import HTMLParser
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, F, Func, Subquery
 from django.db.models.functions import Coalesce
+
+from .html_copy import CopyingParser
 
 logger = logging.getLogger(__name__)
 
@@ -218,15 +219,14 @@ def clear_cache():
 # --- marking ----------------------------------------------------------------------
 
 
-class _MarkWriter(HTMLParser):
+class _MarkWriter(CopyingParser):
     """Copies HTML as it is, linking the first appearance of each term in running text."""
 
     def __init__(self, pattern, hrefs):
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.pattern = pattern
         self.hrefs = hrefs
         self.marked = set()
-        self.out = []
         self.open = []
         self.opted_out = []  # depths of the open elements marked with OPT_OUT
 
@@ -277,18 +277,6 @@ class _MarkWriter(HTMLParser):
             )
             position = match.end()
         self.out.append(html.escape(data[position:], quote=False))
-
-    def handle_comment(self, data):
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl):
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data):
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data):
-        self.out.append(f"<![{data}]>")
 
 
 def _mark(fragment, version):

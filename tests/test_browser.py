@@ -1,8 +1,10 @@
 """Every public page type in real Chromium: axe (WCAG 2.2 A/AA), keyboard, reflow at 200% zoom."""
 
 import datetime as dt
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.axe import assert_no_axe_violations, axe_violations
 from tests.factories import (
@@ -128,11 +130,12 @@ def test_year_filter_and_pagination_work_without_javascript(live_server, browser
     context = browser.new_context(java_script_enabled=False, locale="ja-JP")
     tab = context.new_page()
     tab.goto(live_server.url + site_pages["news_index"].url)
+    # A click waits for the next page to start loading, not to finish: expect() waits for both.
     tab.get_by_role("link", name="令和6年度").click()
-    assert "nendo=2024" in tab.url
+    expect(tab).to_have_url(re.compile(r"nendo=2024"))
     tab.get_by_role("link", name="次へ").click()
-    assert "page=2" in tab.url and "nendo=2024" in tab.url
-    assert tab.locator(".news-list li").count() == 5
+    expect(tab).to_have_url(re.compile(r"nendo=2024.*page=2|page=2.*nendo=2024"))
+    expect(tab.locator(".news-list li")).to_have_count(5)
     context.close()
 
 

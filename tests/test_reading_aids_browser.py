@@ -4,9 +4,11 @@ from page to page, and targets of at least 24×24 px."""
 
 import datetime as dt
 import itertools
+import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.axe import assert_no_axe_violations
 from tests.factories import (
@@ -183,9 +185,10 @@ def test_the_bar_by_keyboard_and_the_choice_is_kept_across_pages(live_server, pa
         assert bar_option(page, "ふりがな", "あり").get_attribute("aria-current") == "true"
 
     # back to the defaults
-    bar_option(page, "ふりがな", "なし").click()
-    bar_option(page, "背景色", "白").click()
-    bar_option(page, "文字サイズ", "標準").click()
+    for group, label in (("ふりがな", "なし"), ("背景色", "白"), ("文字サイズ", "標準")):
+        bar_option(page, group, label).click()
+        # each choice loads the page again: wait until the new page marks it as chosen
+        expect(bar_option(page, group, label)).to_have_attribute("aria-current", "true")
     assert page.locator("html").get_attribute("class") is None
     assert page.locator("ruby").count() == 0
 
@@ -199,10 +202,11 @@ def test_ruby_link_works_without_javascript(live_server, browser, site):
         assert page.locator("main rt", has_text="かみかわまち").count() == 1
         page.goto(live_server.url + site["meeting"])
         assert page.locator("main ruby").count() == 0
+        # Without JavaScript each option is a link to a new page: expect() waits for it to load.
         bar_option(page, "ふりがな", "あり").click()
-        assert page.locator("main rt", has_text="かみかわまち").count() == 1
+        expect(page.locator("main rt", has_text="かみかわまち")).to_have_count(1)
         bar_option(page, "背景色", "青").click()
-        assert "bg-blue" in page.locator("html").get_attribute("class")
+        expect(page.locator("html")).to_have_class(re.compile(r"\bbg-blue\b"))
     finally:
         context.close()
 

@@ -4,8 +4,8 @@ Filters combine with AND across kinds (市町, 区分, 種類, 対象者, 特徴
 yes/no filters: 拠点, and those other apps add, such as 空きあり) and
 OR within one kind. Next to every option the page shows how many facilities
 it would give with the other kinds' filters applied. The number of queries
-does not depend on the number of facilities: one aggregate query gives the
-number of results and every option's count (conditional counts), and one
+does not depend on the number of facilities: one query gives the number of
+results and every option's count (a GROUP BY per kind of option), and one
 query the page of results with its related rows prefetched.
 """
 
@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Avg,
     CharField,
@@ -123,6 +125,14 @@ def _small_taxonomies():
         key=lambda s: (s.category.sort_order, s.sort_order, s.pk),
     )
     return municipalities, categories, target_groups, features, service_types
+
+
+def _compiled(queryset):
+    """SQL and parameters of ``queryset``; None when Django knows it matches nothing."""
+    try:
+        return queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
 
 
 class FacilitySearch:
@@ -267,61 +277,106 @@ class FacilitySearch:
 
     # --- facets ----------------------------------------------------------------
 
-    def _option_condition(self, kind, pk):
-        if kind == "muni":
-            return Q(municipality_id=pk)
-        if kind == "feat":
-            through = FacilityPage.features.through
-            return Q(pk__in=through.objects.filter(feature_id=pk).values("facilitypage_id"))
-        offers = {
-            "cat": FacilityService.objects.filter(service_type__category_id=pk),
-            "svc": FacilityService.objects.filter(service_type_id=pk),
-            "target": FacilityService.objects.filter(target_groups=pk),
-        }[kind]
-        return Q(pk__in=offers.values("page_id"))
-
     @cached_property
     def _all_counts(self):
-        """Every count the page shows, in one aggregate query over the base results.
+        """Every count the page shows, in one query over the base results.
 
         "total" is the number of results; ("muni", pk) and the like, the facilities
         an option would give with the other kinds' conditions applied; a toggle's
         param, the same for the yes/no filter.
+
+        One GROUP BY per kind of option, joined with UNION ALL, over the base results
+        written once as a common table expression: building one conditional count per
+        option took Django longer than the database took to answer.
         """
         kinds = ("muni", "cat", "svc", "target", "feat", *(t.param for t in self.toggles))
         conditions = {kind: self._condition(kind) for kind in kinds}
+        counts = {"total": 0, **{toggle.param: 0 for toggle in self.toggles}}
+        base = _compiled(self.base().order_by().values("pk"))
+        if base is None:
+            return counts
+        base_sql, base_params = base
+        within_sql = {}
 
-        def applied(without=None):
-            q = Q()
-            for kind, condition in conditions.items():
-                if kind != without and condition is not None:
+        def within(column, without=None, extra=None):
+            """``column`` is one of the base results that meet the other kinds' conditions."""
+            applied = [c for kind, c in conditions.items() if kind != without and c is not None]
+            if extra is not None:
+                applied.append(extra)
+            clause = f"{column} IN (SELECT id FROM base)"
+            if not applied:
+                return clause, []
+            key = (without, extra is not None)
+            if key not in within_sql:
+                q = Q()
+                for condition in applied:
                     q &= condition
-            return q
+                within_sql[key] = _compiled(FacilityPage.objects.filter(q).order_by().values("pk"))
+            if within_sql[key] is None:
+                return "1 = 0", []
+            sql, params = within_sql[key]
+            return f"{clause} AND {column} IN ({sql})", params
 
-        options = {
-            "muni": self.municipalities,
-            "cat": self.categories,
-            "svc": self.service_types,
-            "target": self.target_groups,
-            "feat": self.features,
-        }
-
-        def count(q):
-            return Count("pk", filter=q) if q else Count("pk")
-
-        aggregates, keys = {"total": count(applied())}, {}
-        for kind, items in options.items():
-            others = applied(without=kind)
-            for item in items:
-                name = f"{kind}_{item.pk}"
-                keys[name] = (kind, item.pk)
-                aggregates[name] = count(others & self._option_condition(kind, item.pk))
-        for toggle in self.toggles:
-            name = f"toggle_{toggle.param}"
-            keys[name] = toggle.param
-            aggregates[name] = count(applied(without=toggle.param) & toggle.condition())
-        row = self.base().order_by().aggregate(**aggregates)
-        return {keys.get(name, name): value or 0 for name, value in row.items()}
+        page = FacilityPage._meta.db_table
+        service = FacilityService._meta.db_table
+        service_type = ServiceType._meta.db_table
+        targets = FacilityService.target_groups.through._meta.db_table
+        features = FacilityPage.features.through._meta.db_table
+        parts = [("'total', 0, COUNT(*) FROM base WHERE", "id", None, "")]
+        parts += [
+            (
+                f"'muni', p.municipality_id, COUNT(*) FROM {page} p WHERE",
+                "p.page_ptr_id",
+                "muni",
+                " GROUP BY p.municipality_id",
+            ),
+            (
+                f"'cat', t.category_id, COUNT(DISTINCT s.page_id) FROM {service} s "
+                f"JOIN {service_type} t ON t.id = s.service_type_id WHERE",
+                "s.page_id",
+                "cat",
+                " GROUP BY t.category_id",
+            ),
+            (
+                f"'svc', s.service_type_id, COUNT(DISTINCT s.page_id) FROM {service} s WHERE",
+                "s.page_id",
+                "svc",
+                " GROUP BY s.service_type_id",
+            ),
+            (
+                f"'target', g.targetgroup_id, COUNT(DISTINCT s.page_id) FROM {targets} g "
+                f"JOIN {service} s ON s.id = g.facilityservice_id WHERE",
+                "s.page_id",
+                "target",
+                " GROUP BY g.targetgroup_id",
+            ),
+            (
+                f"'feat', f.feature_id, COUNT(*) FROM {features} f WHERE",
+                "f.facilitypage_id",
+                "feat",
+                " GROUP BY f.feature_id",
+            ),
+        ]
+        selects, params = [], list(base_params)
+        for head, column, without, tail in parts:
+            clause, clause_params = within(column, without)
+            selects.append(f"SELECT {head} {clause}{tail}")
+            params += clause_params
+        for n, toggle in enumerate(self.toggles):
+            clause, clause_params = within("id", toggle.param, toggle.condition())
+            selects.append(f"SELECT 'toggle', {n}, COUNT(*) FROM base WHERE {clause}")
+            params += clause_params
+        sql = f"WITH base (id) AS ({base_sql}) " + " UNION ALL ".join(selects)
+        with connections[self.base().db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, key, n in cursor.fetchall():
+                if kind == "total":
+                    counts["total"] = n
+                elif kind == "toggle":
+                    counts[self.toggles[key].param] = n
+                elif key is not None:
+                    counts[(kind, key)] = n
+        return counts
 
     def _counts(self, kind):
         return {

@@ -211,6 +211,42 @@ def test_facet_counts_match_hand_computed_table(client, directory):
     assert {t.param: t.count for t in search.counted_toggles}["kyoten"] == 0
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"muni": ["本庄市", "上里町"], "feat": ["送迎あり"]},
+        {"q": "就労", "target": ["精神"]},
+        {"kyoten": "1", "cat": ["訓練等給付"]},
+    ],
+)
+def test_every_count_is_the_number_of_results_that_option_would_give(client, directory, query):
+    """Each option's count against the results of actually choosing it (with its own kind's
+    other choices dropped): the counts' single query and the results' query agree."""
+    index, _ = directory
+    models = {
+        "muni": Municipality,
+        "cat": ServiceCategory,
+        "svc": ServiceType,
+        "target": TargetGroup,
+        "feat": Feature,
+    }
+    params = {
+        kind: ids(models[kind], *value) if kind in models else value
+        for kind, value in query.items()
+    }
+    search = run(client, index, "?" + urlencode(params, doseq=True))
+    assert search.count == len(slugs(search))
+    for facet in search.facets:
+        for option in facet.options:
+            chosen = {**params, facet.param: [option.id]}
+            expected = len(slugs(run(client, index, "?" + urlencode(chosen, doseq=True))))
+            assert option.count == expected, (facet.param, option.label)
+    for toggle in search.counted_toggles:
+        chosen = {**params, toggle.param: "1"}
+        assert toggle.count == len(slugs(run(client, index, "?" + urlencode(chosen, doseq=True))))
+
+
 def test_zero_options_are_marked_and_selected_options_stay_checked(client, directory):
     index, _ = directory
     html = client.get(index.url + f"?muni={muni('美里町').pk}").content.decode()

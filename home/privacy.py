@@ -12,7 +12,7 @@ marked so that no shared cache stores it (see ``cms.security``).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, Func, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
@@ -34,14 +34,45 @@ def view_restrictions(page):
     return PageViewRestriction.objects.filter(Q(page__path__in=paths) | Q(page_id__in=aliased))
 
 
+# Ancestors down to this depth are found by their paths (an index look-up each); deeper ones,
+# on the rare deeper page, by comparing paths.
+INDEXED_LEVELS = 8
+
+
+class AncestorPaths(Func):
+    """``(SUBSTR(path, 1, 4), SUBSTR(path, 1, 8), …)``: the paths of a page and of its
+    ancestors down to ``INDEXED_LEVELS``, as the right-hand side of ``IN``."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):
+        path, params = compiler.compile(self.source_expressions[0])
+        step = Page.steplen
+        prefixes = ", ".join(
+            f"SUBSTR({path}, 1, {step * level})" for level in range(1, INDEXED_LEVELS + 1)
+        )
+        return f"({prefixes})", params * INDEXED_LEVELS
+
+
 def is_public():
     """A filter for pages with no view restriction on them or an ancestor:
     ``pages.filter(is_public())`` gives what ``pages.public()`` gives, without a query
-    of its own (Wagtail's version reads every view restriction first)."""
+    of its own (Wagtail's version reads every view restriction first).
+
+    The restricted pages are looked up by the paths of the page's ancestors, so that the
+    database uses the index on ``path``: comparing every page's path with a prefix of the
+    page's own made SQLite read the whole page table for each page (0.4 s for one
+    listing at 2,000 facilities)."""
     restricted_ancestor = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        page__path__in=AncestorPaths(OuterRef("path"))
     )
-    return ~Exists(restricted_ancestor)
+    restricted_deep_ancestor = PageViewRestriction.objects.filter(
+        page__depth__gt=INDEXED_LEVELS,
+        page__path=Substr(OuterRef("path"), 1, Length("page__path")),
+    )
+    return ~Exists(restricted_ancestor) & (
+        Q(depth__lte=INDEXED_LEVELS) | ~Exists(restricted_deep_ancestor)
+    )
 
 
 def public(pages):

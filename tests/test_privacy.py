@@ -257,3 +257,34 @@ def test_changing_a_pages_privacy_purges_it_and_the_pages_that_show_its_data(sit
     restrict(site["full"])
     assert base + site["full"].url in recorder.purged
     assert base + site["vacant"].url not in recorder.purged
+
+
+@pytest.mark.parametrize("restricted_depth", [3, 8, 9, 11])
+def test_is_public_finds_restrictions_at_any_depth(home_page, restricted_depth):
+    """Ancestors down to INDEXED_LEVELS are looked up by path, deeper ones by comparing
+    paths: a restriction hides the page it is on and every page below it either way."""
+    from wagtail.models import Page
+
+    from home.privacy import INDEXED_LEVELS, is_public, with_restricted
+    from tests.factories import StandardPageFactory
+
+    assert 3 < INDEXED_LEVELS < 9
+    chain, parent = [], home_page
+    while parent.depth < 12:
+        parent = StandardPageFactory(parent=parent, slug=f"level-{parent.depth + 1}")
+        chain.append(parent)
+    restricted = next(p for p in chain if p.depth == restricted_depth)
+    restrict(restricted)
+
+    public_depths = set(
+        Page.objects.filter(pk__in=[p.pk for p in chain])
+        .filter(is_public())
+        .values_list("depth", flat=True)
+    )
+    assert public_depths == set(range(3, restricted_depth))
+    flags = dict(
+        with_restricted(Page.objects.filter(pk__in=[p.pk for p in chain])).values_list(
+            "depth", "view_restricted"
+        )
+    )
+    assert flags == {depth: depth >= restricted_depth for depth in range(3, 13)}

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from tests.live import ensure_migration_data
+from tests.live import ensure_migration_data, requests_in_flight
 
 # Playwright runs an event loop in the test thread; Django's ORM calls from
 # the same tests are synchronous and safe.
@@ -99,6 +99,21 @@ def _restore_migration_data(request):
     data = request.getfixturevalue("migration_data")
     request.getfixturevalue("_django_db_helper")
     ensure_migration_data(data)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """After a browser test, wait for the live server's last requests before the flush.
+
+    Set up before the test's browser page and after its database, so it runs
+    once the browser has closed and before the database is emptied (tests.live).
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    requests_in_flight.settle()
 
 
 @pytest.fixture

@@ -6,12 +6,62 @@ post-migrate signal during that flush; ``conftest._restore_migration_data``
 then brings back what the migrations had created before the next test.
 """
 
+import threading
 import time
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 
 live_db = pytest.mark.django_db(transaction=True, available_apps=list(settings.INSTALLED_APPS))
+
+
+class _RequestsInFlight:
+    """Requests the live server has started and not yet finished.
+
+    A browser closed at the end of a test may still send a request (the admin
+    releases its editing session with a beacon when a page is left). If the
+    live server handles it while the database is flushed, SQLite refuses the
+    flush ("database table is locked") and the next test starts from the last
+    one's rows; ``settle`` waits for such stragglers before the flush.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.count = 0
+        self.last = 0.0
+
+    # The live server answers each request in a thread of its own; the test
+    # client's requests run in the test's (main) thread and are not counted.
+    def started(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self._lock:
+            self.count += 1
+            self.last = time.monotonic()
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self._lock:
+            self.count = max(0, self.count - 1)
+            self.last = time.monotonic()
+
+    def settle(self, quiet=0.2, timeout=15.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self.count == 0 and time.monotonic() - self.last >= quiet:
+                    return
+            time.sleep(0.02)
+        with self._lock:
+            self.count = 0
+        raise AssertionError(f"ライブサーバーの処理が {timeout:.0f} 秒たっても終わりません。")
+
+
+requests_in_flight = _RequestsInFlight()
+request_started.connect(requests_in_flight.started, weak=False)
+request_finished.connect(requests_in_flight.finished, weak=False)
 
 
 def ensure_migration_data(data):

@@ -203,7 +203,13 @@ def seed_chunk(index, first_number, count, rng, tax):
     content_type = ContentType.objects.get_for_model(FacilityPage)
     now = timezone.now()
     today = timezone.localdate()
-    last = index.get_last_child()
+    # Not index.get_last_child(): treebeard reads numchild, which seed() sets
+    # only once every chunk is in.
+    last = (
+        Page.objects.filter(path__startswith=index.path, depth=index.depth + 1)
+        .order_by("-path")
+        .first()
+    )
     position = Page._str2int(last.path[-Page.steplen :]) if last else 0
 
     bases, facilities = [], []

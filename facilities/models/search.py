@@ -299,11 +299,13 @@ class FacilitySearch:
         within_sql = {}
 
         def within(column, without=None, extra=None):
-            """``column`` is one of the base results that meet the other kinds' conditions."""
+            """``column`` is one of the base results that meet the other kinds' conditions
+            (for a part that reads ``base`` itself, ``column`` None: only the conditions)."""
             applied = [c for kind, c in conditions.items() if kind != without and c is not None]
             if extra is not None:
                 applied.append(extra)
-            clause = f"{column} IN (SELECT id FROM base)"
+            clause = "1 = 1" if column is None else f"{column} IN (SELECT id FROM base)"
+            column = column or "id"
             if not applied:
                 return clause, []
             key = (without, extra is not None)
@@ -322,7 +324,7 @@ class FacilitySearch:
         service_type = ServiceType._meta.db_table
         targets = FacilityService.target_groups.through._meta.db_table
         features = FacilityPage.features.through._meta.db_table
-        parts = [("'total', 0, COUNT(*) FROM base WHERE", "id", None, "")]
+        parts = [("'total', 0, COUNT(*) FROM base WHERE", None, None, "")]
         parts += [
             (
                 f"'muni', p.municipality_id, COUNT(*) FROM {page} p WHERE",
@@ -363,7 +365,7 @@ class FacilitySearch:
             selects.append(f"SELECT {head} {clause}{tail}")
             params += clause_params
         for n, toggle in enumerate(self.toggles):
-            clause, clause_params = within("id", toggle.param, toggle.condition())
+            clause, clause_params = within(None, toggle.param, toggle.condition())
             selects.append(f"SELECT 'toggle', {n}, COUNT(*) FROM base WHERE {clause}")
             params += clause_params
         sql = f"WITH base (id) AS ({base_sql}) " + " UNION ALL ".join(selects)

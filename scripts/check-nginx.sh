@@ -5,15 +5,19 @@
 # paths: the Let's Encrypt certificate, /var/log/nginx, /var/cache/nginx/kodama and
 # /srv/kodama. This script writes a copy into a temporary directory with those paths
 # pointing into it (a self-signed certificate made for the run), wraps it in a minimal
-# nginx.conf that loads Debian's modules (the cache purge module among them) and runs
-# `nginx -t` on that. Nothing in /etc/nginx is changed. Installs Debian's nginx and the cache
-# purge module when nginx is missing; any failure fails the script.
+# nginx.conf that loads Debian's modules (cache purge and Brotli among them) and runs
+# `nginx -t` on that. Nothing in /etc/nginx is changed. Installs Debian's nginx and those
+# modules when one is missing; any failure fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v nginx >/dev/null || [ ! -e /usr/share/nginx/modules-available/mod-http-cache-purge.conf ]; then
+modules=(libnginx-mod-http-cache-purge libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static)
+if ! command -v nginx >/dev/null \
+  || [ ! -e /usr/share/nginx/modules-available/mod-http-cache-purge.conf ] \
+  || [ ! -e /usr/share/nginx/modules-available/mod-http-brotli-filter.conf ] \
+  || [ ! -e /usr/share/nginx/modules-available/mod-http-brotli-static.conf ]; then
   apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx libnginx-mod-http-cache-purge >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx "${modules[@]}" >/dev/null
 fi
 command -v openssl >/dev/null || {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssl >/dev/null

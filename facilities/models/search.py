@@ -24,7 +24,6 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
-    Prefetch,
     Q,
     Subquery,
     Value,
@@ -125,6 +124,21 @@ def _small_taxonomies():
         key=lambda s: (s.category.sort_order, s.sort_order, s.pk),
     )
     return municipalities, categories, target_groups, features, service_types
+
+
+def _service_type_names(ids):
+    """The names of the services each facility of ``ids`` offers, in its own order, in one
+    query (rows, not model instances: a page of results needs only the names)."""
+    names = {}
+    if not ids:
+        return names
+    for page_id, name in (
+        FacilityService.objects.filter(page_id__in=ids)
+        .order_by("page_id", "sort_order", "pk")
+        .values_list("page_id", "service_type__name")
+    ):
+        names.setdefault(page_id, []).append(name)
+    return names
 
 
 def _compiled(queryset):
@@ -255,13 +269,14 @@ class FacilitySearch:
     @cached_property
     def results_page(self):
         pages = self.ordered().select_related("municipality")
-        pages = pages.prefetch_related(
-            Prefetch("services", FacilityService.objects.select_related("service_type")),
-            "features",
-        )
         page = paginate(self.request, pages, PER_PAGE, count=self._all_counts["total"])
         page.object_list = list(page.object_list)
+        ids = [facility.pk for facility in page.object_list]
+        services = _service_type_names(ids)
+        features = self._feature_names(ids)
         for facility in page.object_list:
+            facility.service_type_names = services.get(facility.pk, [])
+            facility.feature_names = features.get(facility.pk, [])
             facility.result_sections = []
         # What other apps add to each result (one call for the whole page of results).
         for hook in hooks.get_hooks(FACILITY_SEARCH_RESULTS_HOOK):
@@ -274,6 +289,24 @@ class FacilitySearch:
     @property
     def count(self):
         return self.results_page.paginator.count
+
+    def _feature_names(self, ids):
+        """特徴 of each facility of ``ids``, in the 特徴's order (one query, names from the
+        taxonomy already read)."""
+        if not ids:
+            return {}
+        order = {feature.pk: n for n, feature in enumerate(self.features)}
+        names = {feature.pk: feature.name for feature in self.features}
+        through = FacilityPage.features.through
+        chosen = {}
+        for page_id, feature_id in through.objects.filter(facilitypage_id__in=ids).values_list(
+            "facilitypage_id", "feature_id"
+        ):
+            chosen.setdefault(page_id, []).append(feature_id)
+        return {
+            page_id: [names[f] for f in sorted(features, key=order.__getitem__)]
+            for page_id, features in chosen.items()
+        }
 
     # --- facets ----------------------------------------------------------------
 
@@ -506,13 +539,7 @@ class FacilitySearch:
         pages = list(pages[:limit])
         if len(pages) == limit:
             return pages  # too many to show one by one; the caller groups them
-        services = {}
-        for page_id, name in (
-            FacilityService.objects.filter(page__in=[p["pk"] for p in pages])
-            .order_by("page_id", "sort_order", "pk")
-            .values_list("page_id", "service_type__name")
-        ):
-            services.setdefault(page_id, []).append(name)
+        services = _service_type_names([p["pk"] for p in pages])
         index_url = self.index_page.get_url(self.request) or "/"
         prefix = len(self.index_page.url_path)
         return [

@@ -11,14 +11,17 @@ Each page found knows its parent (``_cached_parent_obj``), so the breadcrumbs ne
 query of their own (``BasePage.breadcrumb_ancestors``).
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponse
 from wagtail import hooks
 from wagtail.models import Page, Site
 
+from . import sites
 from .privacy import with_restricted
 
 PAGES_KEY = "_pages_by_url_path"
 MENU_KEY = "_home_children"
+ROOT_KEY = "_site_root_row"
 
 
 def follows_children_only(page_class):
@@ -28,9 +31,11 @@ def follows_children_only(page_class):
     return route is Page.route or getattr(route, "follows_children_only", False)
 
 
-def _pages_on_the_way(request, start, components):
+def _pages_on_the_way(request, start, components, with_start=False):
     """The page at each address from ``start`` down ``components`` (None where there is
-    none), fetched in one query the first time and kept on the request."""
+    none), fetched in one query the first time and kept on the request; ``with_start``:
+    ``start`` is only its place in the tree (``home.sites``), and its row comes with the
+    same query (kept under ROOT_KEY)."""
     known = request.__dict__.setdefault(PAGES_KEY, {})
     prefixes = [
         start.url_path + "".join(f"{slug}/" for slug in components[: n + 1])
@@ -46,7 +51,11 @@ def _pages_on_the_way(request, start, components):
         if at_root:
             # The menu's pages (the home page's children) come with the same query.
             condition = condition | Page.objects.child_of(start)
+        if with_start:
+            condition = condition | Page.objects.filter(pk=start.pk)
         rows = list(with_restricted(condition).order_by("path"))
+        if with_start:
+            request.__dict__[ROOT_KEY] = next((p for p in rows if p.pk == start.pk), None)
         for page in rows:
             if page.url_path in missing:
                 known[page.url_path] = page
@@ -57,9 +66,10 @@ def _pages_on_the_way(request, start, components):
     return [known[prefix] for prefix in prefixes]
 
 
-def descend(start, request, components):
+def descend(start, request, components, found=None):
     """Wagtail's ``Page.route`` from ``start`` for a non-empty ``components``."""
-    found = _pages_on_the_way(request, start, components)
+    if found is None:
+        found = _pages_on_the_way(request, start, components)
     parent, used = start, 0
     for child in found:
         if (
@@ -77,22 +87,63 @@ def descend(start, request, components):
     return parent.specific.route(request, components[used:])
 
 
+def _same_place(page, place):
+    return (
+        page is not None
+        and page.path == place.path
+        and page.url_path == place.url_path
+        and page.depth == place.depth
+    )
+
+
+def _route_from_cached_site(request, site, components):
+    """The route from the site's root page when ``home.sites`` knows where the root is: the
+    root's row comes with the pages on the way (or, for the root itself, as its specific
+    type), one query fewer than Wagtail's look-up. ``False`` when the cached place is not
+    the root's any more (then routing starts again Wagtail's way)."""
+    place = site.root_place
+    model = ContentType.objects.get_for_id(place.content_type_id).model_class() or Page
+    if components and follows_children_only(model):
+        stub = Page(pk=place.pk, path=place.path, url_path=place.url_path, depth=place.depth)
+        found = _pages_on_the_way(request, stub, components, with_start=True)
+        root = request.__dict__.get(ROOT_KEY)
+        if not _same_place(root, place):
+            return False
+        site.root_page = root
+        return descend(root, request, components, found=found)
+    root = with_restricted(model.objects.filter(pk=place.pk)).first()
+    if not _same_place(root, place):
+        return False
+    site.root_page = root
+    return root.localized.specific.route(request, components)
+
+
 def route_for_request(request, path):
     """What ``Page.route_for_request`` gives, through ``descend`` from the site's root page
     (kept where Wagtail keeps it, so that later look-ups in the request reuse it)."""
     if not hasattr(request, "_wagtail_route_for_request"):
         result = None
-        site = Site.find_for_request(request)
-        if site is not None:
-            root = site.root_page
-            components = [component for component in path.split("/") if component]
-            try:
+        site = sites.find_for_request(request)
+        components = [component for component in path.split("/") if component]
+        try:
+            if site is not None and getattr(site, "root_place", None) is not None:
+                result = _route_from_cached_site(request, site, components)
+                if result is False:
+                    for key in (PAGES_KEY, MENU_KEY, ROOT_KEY):
+                        request.__dict__.pop(key, None)
+                    sites.forget_cached_site(request)
+                    site = Site.find_for_request(request)
+                    result = None
+                else:
+                    site = None  # routed
+            if site is not None:
+                root = site.root_page
                 if components and follows_children_only(root.specific_class):
                     result = descend(root, request, components)
                 else:
                     result = root.localized.specific.route(request, components)
-            except Http404:
-                result = None
+        except Http404:
+            result = None
         request._wagtail_route_for_request = result
     return request._wagtail_route_for_request
 

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import furigana, glossary, search
+from . import furigana, glossary, search, sites
 from .text import clean_instance
 
 
@@ -56,3 +56,16 @@ def glossary_page_changed(sender, instance, **kwargs):
 
     if issubclass(instance.specific_class or Page, GlossaryPage):
         glossary.glossary_changed()
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def site_changed(sender, **kwargs):
+    """A site changed: the sites kept in the shared cache (home.sites) are stale."""
+    sites.sites_changed()
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, **kwargs):
+    """A moved page may be a site's root: its place in the tree is kept with the sites."""
+    sites.sites_changed()

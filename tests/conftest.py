@@ -84,6 +84,15 @@ def _fresh_glossary_version():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_site_rows():
+    """The sites are kept in a cache that outlives each test's database rows (home.sites):
+    every test starts without them."""
+    from home import sites
+
+    sites.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _restore_migration_data(request):
     """Put migration data back after a transactional (live server) test flushed it.
 

@@ -115,3 +115,107 @@ def test_database_url_selects_the_database():
             check=True,
         )
         assert result.stdout.strip() == engine
+
+
+# --- The site for a request (home.sites) ----------------------------------------------------
+
+
+def _second_site(home_page, **fields):
+    from wagtail.models import Site
+
+    other = StandardPageFactory(parent=home_page.get_parent(), slug="other-site", title="別サイト")
+    return Site.objects.create(root_page=other, **fields)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "localhost",
+        "localhost:8000",
+        "example.jp",
+        "example.jp:8080",
+        "unknown.example",
+        "unknown.example:8080",
+    ],
+)
+@pytest.mark.parametrize("other_is_default", [False, True])
+def test_cached_site_lookup_chooses_as_wagtail_does(home_page, host, other_is_default):
+    from django.test import RequestFactory
+    from wagtail.models import Site
+
+    from home import sites
+
+    if other_is_default:
+        Site.objects.update(is_default_site=False)
+    _second_site(home_page, hostname="example.jp", port=8080, is_default_site=other_is_default)
+    hostname, _, port = host.partition(":")
+    request = RequestFactory().get("/", HTTP_HOST=host, SERVER_PORT=port or "80")
+    expected = Site.find_for_request(
+        RequestFactory().get("/", HTTP_HOST=host, SERVER_PORT=port or "80")
+    )
+    found = sites.find_for_request(request)
+    assert (found and found.pk) == (expected and expected.pk)
+
+
+def test_pages_are_routed_with_one_query_fewer_and_no_site_query(client, home_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    about = StandardPageFactory(parent=home_page, slug="about", title="協議会について")
+    client.get(about.url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(about.url)
+    assert response.status_code == 200
+    assert "協議会について" in response.content.decode()
+    assert not [q for q in captured if "wagtailcore_site" in q["sql"]]
+
+
+def test_a_changed_site_is_used_at_once(client, home_page):
+    from wagtail.models import Site
+
+    about = StandardPageFactory(parent=home_page, slug="about", title="協議会について")
+    assert client.get("/about/").status_code == 200
+    other = _second_site(home_page, hostname="other.example", port=80, is_default_site=False)
+    StandardPageFactory(parent=other.root_page, slug="about", title="別サイトの案内")
+    # The second site's address now answers from its own pages, at once.
+    response = client.get("/about/", HTTP_HOST="other.example")
+    assert "別サイトの案内" in response.content.decode()
+    site = Site.objects.get(pk=other.pk)
+    site.hostname = "renamed.example"
+    site.save()
+    assert "協議会について" in client.get("/about/", HTTP_HOST="other.example").content.decode()
+    assert "別サイトの案内" in client.get("/about/", HTTP_HOST="renamed.example").content.decode()
+    assert about.title in client.get("/about/").content.decode()
+
+
+def test_a_root_page_whose_place_changed_unseen_is_still_found(client, home_page):
+    """A change the signals did not see (a bulk update) makes the kept place wrong: routing
+    notices, forgets the kept rows and answers from the database."""
+    from wagtail.models import Page
+
+    StandardPageFactory(parent=home_page, slug="about", title="協議会について")
+    assert client.get("/about/").status_code == 200
+    Page.objects.filter(pk=home_page.pk).update(url_path="/renamed-home/")
+    Page.objects.filter(path__startswith=home_page.path, depth=home_page.depth + 1).update(
+        url_path="/renamed-home/about/"
+    )
+    response = client.get("/about/")
+    assert response.status_code == 200
+    assert "協議会について" in response.content.decode()
+    assert client.get("/").status_code == 200
+
+
+def test_pages_render_when_the_cache_is_down(client, home_page, monkeypatch):
+    from home import sites
+
+    StandardPageFactory(parent=home_page, slug="about", title="協議会について")
+
+    class Broken:
+        def __getattr__(self, name):
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr(sites, "_shared_cache", lambda: Broken())
+    assert client.get("/").status_code == 200
+    response = client.get("/about/")
+    assert response.status_code == 200
+    assert "協議会について" in response.content.decode()

@@ -15,6 +15,8 @@ Only evaluations of live facility pages without view restrictions appear there.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
@@ -338,20 +340,22 @@ def public_meetings(evaluations):
     pks = {e.meeting_id for e in evaluations if e.meeting_id}
     if not pks:
         return {}
+    # One query: the body's title comes as a subquery, and the fields the link needs
+    # (url_path) are loaded with the rest, not one look-up per meeting later.
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
     meetings = list(
         MeetingPage.objects.filter(pk__in=pks)
         .live()
         .filter(is_public())
-        .only("title", "date", "path")
-    )
-    bodies = dict(
-        Page.objects.filter(path__in={m.path[: -Page.steplen] for m in meetings}).values_list(
-            "path", "title"
+        .only("title", "date", "path", "url_path")
+        .annotate(
+            body_title=Subquery(
+                Page.objects.filter(path=parent_path).order_by().values("title")[:1]
+            )
         )
     )
     for meeting in meetings:
-        body = bodies.get(meeting.path[: -Page.steplen], "")
-        meeting.label = f"{body} {wareki(meeting.date, False)}".strip()
+        meeting.label = f"{meeting.body_title or ''} {wareki(meeting.date, False)}".strip()
     return {m.pk: m for m in meetings}
 
 

@@ -235,13 +235,36 @@ def test_list_page_queries_do_not_grow_with_evaluations(
     assert response.content.decode().count('class="evaluation"') == 9
 
 
-def test_facility_page_queries_are_bounded(client, site, django_assert_max_num_queries):
-    GroupHomeEvaluationFactory(facility=site["gh"], meeting=site["meeting"])
-    GroupHomeEvaluationFactory(
-        facility=site["gh"], fiscal_year=2025, evaluated_on=dt.date(2025, 6, 1)
-    )
-    client.get(site["gh"].url)
-    with django_assert_max_num_queries(40):
+def test_facility_page_queries_do_not_grow_with_evaluations_and_meetings(
+    client, site, django_assert_max_num_queries
+):
+    """Each evaluation links the meeting that made it: the meetings, their bodies' titles and
+    their addresses come in one query however many there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(year):
+        day = dt.date(year, 6, 1)
+        meeting = MeetingPageFactory(parent=site["plenary"], slug=f"hyoka-{year}", date=day)
+        GroupHomeEvaluationFactory(
+            facility=site["gh"], meeting=meeting, fiscal_year=year, evaluated_on=day
+        )
+
+    def queries():
+        client.get(site["gh"].url)  # warm caches (site root paths, settings)
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(site["gh"].url).content.decode()
+        return len(captured), html
+
+    add(2024)
+    few, _ = queries()
+    for year in (2025, 2026):
+        add(year)
+    many, html = queries()
+    assert few == many
+    assert html.count('class="evaluation"') == 3
+    assert "全体会 令和6年6月1日" in html and "全体会 令和8年6月1日" in html
+    with django_assert_max_num_queries(15):
         client.get(site["gh"].url)
 
 

@@ -41,11 +41,13 @@ def facility_vacancies(facility, request, months=HISTORY_MONTHS):
     for _ in range(months - 1):
         span.insert(0, previous_month(span[0]))
     figures = VacancyFigure.objects.filter(facility=facility, service_type_id__in=tracked)
-    by_month = {(f.service_type_id, f.month): f for f in figures.filter(month__gte=span[0])}
+    by_month = {}
     latest = {}
     offered_ids = {o.service_type_id for o in offered}
     updated_at = None  # 空き情報の更新: the last change to a figure of a service shown
     for figure in figures.order_by("-month"):
+        if figure.month >= span[0]:
+            by_month[(figure.service_type_id, figure.month)] = figure
         latest.setdefault(figure.service_type_id, figure)
         if figure.service_type_id in offered_ids:
             updated_at = max(updated_at or figure.updated_at, figure.updated_at)

@@ -22,6 +22,11 @@ CACHES = {
 PAGE_CACHE_ENABLED = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Wagtail's autosave (a save request 0.5 s after each edit) off: the live server of the
+# browser tests shares SQLite's in-memory connection between its threads, and an autosave
+# running beside the test's own click fails there ("cannot open savepoint") or, on the
+# new-page form, makes the page twice. The tests check the site's forms, not Wagtail's autosave.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # No network in tests: the booklet's cover map is drawn from the coordinates (tests that
 # cover the tiles give a fetcher of their own).
 BOOKLET_MAP_TILES = False
